@@ -1,0 +1,9 @@
+//! Analytics: pure functions from records (and a calendar, a window, a clock)
+//! to metrics, each with the items behind it.
+//!
+//! Owns: metric definitions. Must not: do I/O, read the store, know providers'
+//! wire formats or anything of the UI. Every public function documents the
+//! definition it follows and its units.
+
+pub mod meetings;
+pub mod velocity;

@@ -1,0 +1,98 @@
+//! The command line (clap derive). Parsing only; [`crate::commands`] runs them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// ASYNC Cockpit: where your team stands, in your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "async-cockpit", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; without one, the cockpit opens on the configured site.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Config file (default: $ASYNC_COCKPIT_CONFIG, then $XDG_CONFIG_HOME/async-cockpit/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder holding one store folder per site (default: $XDG_DATA_HOME/async-cockpit/sites).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Site to use instead of the config's `site`.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub site: Option<String>,
+    /// Key file (default: $XDG_CONFIG_HOME/async-cockpit/key).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the cockpit on the built-in demo organisation (no account needed).
+    Demo(DemoArgs),
+    /// Pull activity from the configured sources into the store, then purge.
+    Sync,
+    /// Print the stored records you may see.
+    Export(ExportArgs),
+    /// Delete records older than the retention window (LLM answers included).
+    Purge,
+    /// Manage the key that protects the store.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Store provider tokens sealed in the store.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Show or check the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `demo` options.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DemoArgs {
+    /// Sync and print a summary instead of opening the cockpit.
+    #[arg(long)]
+    pub headless: bool,
+}
+
+/// `export` options.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// One JSON document (the default and, for now, the only format).
+    #[arg(long, default_value_t = true)]
+    pub json: bool,
+}
+
+/// `key` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create a new random key file (mode 0600); never overwrites one.
+    Init,
+}
+
+/// `auth` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Read a token from stdin and store it sealed for PROVIDER.
+    Set {
+        /// github, jira, slack, zoom, confluence or llm.
+        provider: String,
+    },
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the fully commented default configuration.
+    Default,
+    /// Load and validate the configuration, and say where it came from.
+    Check,
+}

@@ -1,0 +1,114 @@
+//! What each command does: the edge where configuration, store, sources,
+//! analytics and UI meet. Errors here are `anyhow` with context; the library
+//! layers below return typed errors.
+
+mod demo;
+mod maintain;
+mod snapshot;
+mod sync_cmd;
+
+pub use snapshot::compute_snapshot;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, KeyCommand};
+use crate::config::{Config, ConfigSource, DEFAULT_TOML, Paths};
+use crate::store::{KeySource, Store};
+
+/// Runs a parsed command line. Returns the process exit code.
+///
+/// # Errors
+/// Whatever stopped the command, with context saying where.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let _log = init_logging();
+    let g = &cli.global;
+    match cli.command {
+        None => runtime()?.block_on(sync_cmd::cockpit(g)),
+        Some(Command::Demo(args)) => runtime()?.block_on(demo::demo(g, &args)),
+        Some(Command::Sync) => runtime()?.block_on(sync_cmd::sync(g)),
+        Some(Command::Export(_)) => maintain::export(g),
+        Some(Command::Purge) => maintain::purge(g),
+        Some(Command::Key(KeyCommand::Init)) => maintain::key_init(g),
+        Some(Command::Auth(AuthCommand::Set { provider })) => maintain::auth_set(g, &provider),
+        Some(Command::Config(ConfigCommand::Default)) => {
+            print!("{DEFAULT_TOML}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Config(ConfigCommand::Check)) => {
+            let (cfg, source) = load_config(g)?;
+            println!(
+                "{source}: ok (site '{}', {} people, retention {} days)",
+                cfg.site,
+                cfg.people.len(),
+                cfg.retention_days
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Logs go to `$XDG_STATE_HOME/async-cockpit/async-cockpit.log` (the TUI owns
+/// stdout). Level from `ASYNC_COCKPIT_LOG` (default `info`). Never tokens,
+/// message bodies or personal data.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = crate::config::state_dir();
+    crate::store::create_private_dir(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "async-cockpit.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ASYNC_COCKPIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Loads the configuration and applies `--site`.
+pub(crate) fn load_config(g: &GlobalArgs) -> anyhow::Result<(Config, ConfigSource)> {
+    let (mut cfg, source) = Config::load(g.config.as_deref())?;
+    if let Some(site) = &g.site {
+        anyhow::ensure!(
+            crate::config::is_valid_site_name(site),
+            "--site {site:?}: a site name is 1-64 letters, digits, '-' or '_'"
+        );
+        cfg.site = site.clone();
+    }
+    Ok((cfg, source))
+}
+
+pub(crate) fn key_file(g: &GlobalArgs, paths: &Paths) -> PathBuf {
+    g.key_file.clone().unwrap_or_else(|| paths.key_file.clone())
+}
+
+/// Opens the configured site's store with the resolved key.
+pub(crate) fn open_store(g: &GlobalArgs, cfg: &Config, create: bool) -> anyhow::Result<Store> {
+    let paths = Paths::resolve(g.data_dir.as_deref());
+    let key = KeySource::resolve(&key_file(g, &paths))?;
+    Ok(Store::open(&paths.site_dir(&cfg.site), &cfg.site, &key, create)?)
+}
+
+/// `$USER` (or `$LOGNAME`), for matching a person's `unix_user`.
+pub(crate) fn unix_user() -> Option<String> {
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).ok()
+}
+
+/// Opens the terminal cockpit on `data` (blocking until the user quits).
+fn open_cockpit(data: crate::ui::CockpitData) -> std::io::Result<()> {
+    // TEMPORARY until ui::run_cockpit lands.
+    println!("{}", serde_json::to_string_pretty(&data.snapshot.cards).unwrap_or_default());
+    Ok(())
+}

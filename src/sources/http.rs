@@ -1,0 +1,399 @@
+//! The one HTTP policy every provider client goes through.
+//!
+//! - https only, TLS 1.2 or newer (rustls); plain `http://` only to loopback
+//!   hosts (replay server, tests, local LLM servers), checked per request URL.
+//! - Redirects off; connect timeout 10 s, read timeout 30 s.
+//! - Retries on 5xx, timeouts and connection resets with exponential backoff
+//!   and full jitter (base 500 ms, cap 30 s, at most 4 retries).
+//! - 429 and 403-with-`X-RateLimit-Remaining: 0`: waits for `Retry-After`
+//!   (seconds) or until `X-RateLimit-Reset` (epoch seconds), reported as a
+//!   progress event, capped at 15 minutes; never hammers.
+//! - A request budget per client; a user agent naming the product.
+//! - Tokens travel only in the `Authorization` header: never in URLs, logs or
+//!   error messages.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+use crate::config::{EndpointError, check_base_url, is_loopback_url};
+use crate::model::Source;
+
+/// User agent sent on every request.
+pub const USER_AGENT: &str = concat!("async-cockpit/", env!("CARGO_PKG_VERSION"));
+const MAX_RETRIES: u32 = 4;
+const BACKOFF_BASE_MS: u64 = 500;
+const BACKOFF_CAP_MS: u64 = 30_000;
+const MAX_RATE_WAIT: Duration = Duration::from_secs(15 * 60);
+
+/// How a client authenticates. Debug output never shows the secret.
+#[derive(Clone)]
+pub enum Auth {
+    /// No credentials.
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer(Arc<Zeroizing<String>>),
+    /// `Authorization: Basic` with user and token (Atlassian API tokens).
+    Basic {
+        /// Account email.
+        user: String,
+        /// API token.
+        token: Arc<Zeroizing<String>>,
+    },
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Auth::None => "Auth::None",
+            Auth::Bearer(_) => "Auth::Bearer(..)",
+            Auth::Basic { .. } => "Auth::Basic(..)",
+        })
+    }
+}
+
+/// Why a request failed. Every variant names the provider and endpoint; none
+/// contains a credential.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// The URL breaks the https-only promise or is malformed.
+    #[error("{provider}: {source}")]
+    Policy {
+        /// Provider.
+        provider: Source,
+        /// Why.
+        source: EndpointError,
+    },
+    /// Could not connect, or the connection broke, after retries.
+    #[error("{provider} {endpoint}: network error after {attempts} attempt(s): {message}")]
+    Network {
+        /// Provider.
+        provider: Source,
+        /// Path called.
+        endpoint: String,
+        /// Attempts made.
+        attempts: u32,
+        /// Cause.
+        message: String,
+    },
+    /// The server answered with an error status.
+    #[error("{provider} {endpoint}: HTTP {status}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Status {
+        /// Provider.
+        provider: Source,
+        /// Path called.
+        endpoint: String,
+        /// Status code.
+        status: u16,
+        /// The provider's error message, when it gave one.
+        detail: Option<String>,
+    },
+    /// The body was cut short or not the JSON expected.
+    #[error("{provider} {endpoint}: HTTP {status} with a malformed or truncated body: {message}")]
+    Decode {
+        /// Provider.
+        provider: Source,
+        /// Path called.
+        endpoint: String,
+        /// Status code.
+        status: u16,
+        /// Parser message.
+        message: String,
+    },
+    /// The per-run request budget is spent.
+    #[error("{provider}: request budget of {budget} spent; the rest waits for the next sync")]
+    Budget {
+        /// Provider.
+        provider: Source,
+        /// Budget.
+        budget: u32,
+    },
+}
+
+/// Called before each wait with (seconds, reason).
+pub type WaitHook = Arc<dyn Fn(f64, &str) + Send + Sync>;
+
+/// A provider's HTTP client under the policy.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    provider: Source,
+    base: url::Url,
+    auth: Auth,
+    budget: u32,
+    requests: Arc<AtomicU32>,
+    on_wait: Option<WaitHook>,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("provider", &self.provider)
+            .field("base", &self.base.as_str())
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpClient {
+    /// A client for `provider` rooted at `base_url`, with at most `budget`
+    /// requests per run.
+    ///
+    /// # Errors
+    /// [`HttpError::Policy`] when `base_url` is plain http to a non-loopback
+    /// host or malformed; [`HttpError::Network`] when the TLS stack cannot start.
+    pub fn new(provider: Source, base_url: &str, auth: Auth, budget: u32) -> Result<HttpClient, HttpError> {
+        let base = check_base_url(base_url).map_err(|source| HttpError::Policy { provider, source })?;
+        let inner = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .https_only(!is_loopback_url(&base))
+            .tls_version_min(reqwest::tls::Version::TLS_1_2)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| HttpError::Network {
+                provider,
+                endpoint: String::new(),
+                attempts: 0,
+                message: e.to_string(),
+            })?;
+        Ok(HttpClient {
+            inner,
+            provider,
+            base,
+            auth,
+            budget,
+            requests: Arc::new(AtomicU32::new(0)),
+            on_wait: None,
+        })
+    }
+
+    /// Reports waits (rate limits, backoff) to `hook`.
+    pub fn with_wait_hook(mut self, hook: WaitHook) -> HttpClient {
+        self.on_wait = Some(hook);
+        self
+    }
+
+    /// Requests made so far (retries included).
+    pub fn requests(&self) -> u32 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Provider.
+    pub fn provider(&self) -> Source {
+        self.provider
+    }
+
+    /// The absolute URL of `path` (joined to the base URL's path).
+    ///
+    /// # Errors
+    /// [`HttpError::Policy`] when the result is not allowed.
+    pub fn url(&self, path: &str) -> Result<url::Url, HttpError> {
+        let joined = if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base.as_str().trim_end_matches('/'), path)
+        };
+        check_base_url(&joined).map_err(|source| HttpError::Policy {
+            provider: self.provider,
+            source,
+        })
+    }
+
+    /// GET `path` with `query` and decode the JSON body.
+    ///
+    /// # Errors
+    /// Any [`HttpError`]; `Decode` when the body is cut short or not a `T`.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, HttpError> {
+        let (status, bytes) = self.get_bytes(path, query).await?;
+        serde_json::from_slice(&bytes).map_err(|e| HttpError::Decode {
+            provider: self.provider,
+            endpoint: path.to_string(),
+            status,
+            message: e.to_string(),
+        })
+    }
+
+    /// GET `path` and return (status, body), following the retry policy.
+    ///
+    /// # Errors
+    /// Any [`HttpError`].
+    pub async fn get_bytes(&self, path: &str, query: &[(&str, String)]) -> Result<(u16, bytes::Bytes), HttpError> {
+        let url = self.url(path)?;
+        let endpoint = url.path().to_string();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            if self.requests.fetch_add(1, Ordering::Relaxed) >= self.budget {
+                return Err(HttpError::Budget {
+                    provider: self.provider,
+                    budget: self.budget,
+                });
+            }
+            let mut req = self.inner.get(url.clone()).query(query);
+            req = match &self.auth {
+                Auth::None => req,
+                Auth::Bearer(t) => req.bearer_auth(t.as_str()),
+                Auth::Basic { user, token } => req.basic_auth(user, Some(token.as_str())),
+            };
+            let outcome = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    match resp.bytes().await {
+                        Ok(body) => Ok((status, headers, body)),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok((status, _, body)) if status.is_success() => return Ok((status.as_u16(), body)),
+                Ok((status, headers, body)) => {
+                    if let Some(wait) = rate_limit_wait(status, &headers) {
+                        if attempt > MAX_RETRIES + 2 {
+                            return Err(self.status_error(&endpoint, status, &body));
+                        }
+                        self.wait(wait.min(MAX_RATE_WAIT), &format!("rate limited on {endpoint}")).await;
+                        continue;
+                    }
+                    if status.is_server_error() && attempt <= MAX_RETRIES {
+                        self.wait(backoff(attempt), &format!("HTTP {} on {endpoint}, retrying", status.as_u16()))
+                            .await;
+                        continue;
+                    }
+                    return Err(self.status_error(&endpoint, status, &body));
+                }
+                Err(e) => {
+                    let retryable = e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
+                    if retryable && attempt <= MAX_RETRIES {
+                        self.wait(backoff(attempt), &format!("network error on {endpoint}, retrying"))
+                            .await;
+                        continue;
+                    }
+                    return Err(HttpError::Network {
+                        provider: self.provider,
+                        endpoint,
+                        attempts: attempt,
+                        message: scrub(&e.without_url().to_string()),
+                    });
+                }
+            }
+        }
+    }
+
+    async fn wait(&self, d: Duration, reason: &str) {
+        if let Some(h) = &self.on_wait {
+            h(d.as_secs_f64(), reason);
+        }
+        tracing::info!(provider = %self.provider, seconds = d.as_secs_f64(), reason, "waiting");
+        tokio::time::sleep(d).await;
+    }
+
+    fn status_error(&self, endpoint: &str, status: StatusCode, body: &[u8]) -> HttpError {
+        HttpError::Status {
+            provider: self.provider,
+            endpoint: endpoint.to_string(),
+            status: status.as_u16(),
+            detail: error_detail(body),
+        }
+    }
+}
+
+/// Exponential backoff with full jitter: uniform in [0, min(cap, base·2^attempt)].
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = BACKOFF_BASE_MS.saturating_mul(1 << attempt.min(16)).min(BACKOFF_CAP_MS);
+    Duration::from_millis(rand::rng().random_range(ceiling / 2..=ceiling))
+}
+
+/// How long a rate-limited answer asks us to wait, if it is one.
+fn rate_limit_wait(status: StatusCode, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let exhausted = header("x-ratelimit-remaining") == Some("0");
+    if status != StatusCode::TOO_MANY_REQUESTS && !(status == StatusCode::FORBIDDEN && exhausted) {
+        return None;
+    }
+    if let Some(secs) = header("retry-after").and_then(|v| v.parse::<f64>().ok()) {
+        return Some(Duration::from_secs_f64(secs.max(0.0)));
+    }
+    if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok()) {
+        let now = jiff::Timestamp::now().as_second();
+        return Some(Duration::from_secs(u64::try_from(reset - now).unwrap_or(0).max(1)));
+    }
+    Some(backoff(3))
+}
+
+/// The provider's own error message from a JSON error body (GitHub `message`,
+/// Jira `errorMessages`, Slack `error`), shortened; never echoes the request.
+fn error_detail(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let text = v
+        .get("message")
+        .and_then(|m| m.as_str())
+        .map(str::to_string)
+        .or_else(|| {
+            v.get("errorMessages")
+                .and_then(|m| m.as_array())
+                .map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join("; "))
+        })
+        .or_else(|| v.get("error").and_then(|m| m.as_str()).map(str::to_string))?;
+    Some(scrub(&text.chars().take(200).collect::<String>()))
+}
+
+/// Removes anything that looks like a credential from a message.
+fn scrub(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let lw = w.to_ascii_lowercase();
+            if lw.starts_with("xox") || lw.starts_with("ghp_") || lw.starts_with("bearer") || lw.contains("token=") {
+                "[redacted]"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_to_remote_host_is_refused() {
+        let r = HttpClient::new(Source::Jira, "http://jira.example.com", Auth::None, 10);
+        assert!(matches!(r, Err(HttpError::Policy { .. })), "{r:?}");
+        assert!(HttpClient::new(Source::Jira, "http://127.0.0.1:9", Auth::None, 10).is_ok());
+        assert!(HttpClient::new(Source::Jira, "https://jira.example.com", Auth::None, 10).is_ok());
+    }
+
+    #[test]
+    fn an_absolute_url_elsewhere_must_also_pass() {
+        let c = HttpClient::new(Source::Github, "http://127.0.0.1:9", Auth::None, 10);
+        let c = c.ok();
+        assert!(c.as_ref().is_some_and(|c| c.url("http://evil.example.com/x").is_err()));
+        assert!(c.as_ref().is_some_and(|c| c.url("/repos/a/b").is_ok()));
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..10 {
+            let d = backoff(attempt);
+            assert!(d <= Duration::from_millis(BACKOFF_CAP_MS));
+        }
+        assert!(backoff(1) <= Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn debug_never_shows_tokens() {
+        let a = Auth::Bearer(Arc::new(Zeroizing::new("xoxb-secret".into())));
+        assert!(!format!("{a:?}").contains("secret"));
+        assert_eq!(scrub("bad xoxb-123 token"), "bad [redacted] token");
+    }
+}

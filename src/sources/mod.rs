@@ -1,0 +1,9 @@
+//! Sources: the one HTTP policy and one client per provider, turning each
+//! provider's wire format into provider-neutral records.
+//!
+//! Owns: requests, pagination, wire types and their mapping. Must not: write
+//! to the store (the sync layer does) or compute metrics.
+
+pub mod http;
+pub mod jira;
+pub mod time;
