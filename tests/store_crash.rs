@@ -1,7 +1,7 @@
 //! Crash safety: a writer process SIGKILLed in the middle of batch writes, 20
 //! rounds; the store opens every time and every batch is whole or absent, and
 //! the cursor never runs ahead of the batches written.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 mod common;
 
@@ -25,13 +25,26 @@ fn open(dir: &Path, create: bool) -> Store {
 /// The writer: batch `n` holds records `b{n}-{i}` and sets the cursor to `n`.
 fn child(dir: &Path) -> ! {
     let store = open(dir, true);
-    let start = store.cursor("batches").unwrap().map_or(0, |c| c.parse::<u64>().unwrap() + 1);
+    let start = store
+        .cursor("batches")
+        .unwrap()
+        .map_or(0, |c| c.parse::<u64>().unwrap() + 1);
     let t = ts("2026-01-05T09:00:00Z");
     for n in start.. {
         let batch: Vec<_> = (0..BATCH)
-            .map(|i| rec("crash", &format!("b{n}-{i}"), &format!("C-{i}"), &"payload ".repeat(20), t))
+            .map(|i| {
+                rec(
+                    "crash",
+                    &format!("b{n}-{i}"),
+                    &format!("C-{i}"),
+                    &"payload ".repeat(20),
+                    t,
+                )
+            })
             .collect();
-        store.write_batch(&batch, Some(("batches", &n.to_string()))).unwrap();
+        store
+            .write_batch(&batch, Some(("batches", &n.to_string())))
+            .unwrap();
     }
     unreachable!()
 }
@@ -48,7 +61,12 @@ fn sigkill_mid_write_leaves_whole_batches() {
     let mut last_cursor = -1i64;
     for round in 0..20 {
         let mut child = Command::new(&exe)
-            .args(["sigkill_mid_write_leaves_whole_batches", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "sigkill_mid_write_leaves_whole_batches",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, tmp.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -63,7 +81,10 @@ fn sigkill_mid_write_leaves_whole_batches() {
         child.wait().unwrap();
 
         let store = open(tmp.path(), false);
-        let cursor: i64 = store.cursor("batches").unwrap().map_or(-1, |c| c.parse().unwrap());
+        let cursor: i64 = store
+            .cursor("batches")
+            .unwrap()
+            .map_or(-1, |c| c.parse().unwrap());
         let mut per_batch: BTreeMap<u64, usize> = BTreeMap::new();
         for r in store.records(RecordKind::WorkItem).unwrap() {
             let id = &r.meta().source_id;
@@ -75,9 +96,16 @@ fn sigkill_mid_write_leaves_whole_batches() {
         }
         // Batches are exactly 0..=cursor: the cursor was committed with its batch.
         let expected: Vec<u64> = (0..=cursor).map(|c| c as u64).collect();
-        assert_eq!(per_batch.keys().copied().collect::<Vec<_>>(), expected, "round {round}");
+        assert_eq!(
+            per_batch.keys().copied().collect::<Vec<_>>(),
+            expected,
+            "round {round}"
+        );
         assert!(cursor >= last_cursor, "round {round}: cursor went back");
         last_cursor = cursor;
     }
-    assert!(last_cursor >= 0, "no batch was ever committed; kill points too early");
+    assert!(
+        last_cursor >= 0,
+        "no batch was ever committed; kill points too early"
+    );
 }
