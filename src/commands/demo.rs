@@ -28,7 +28,11 @@ pub const DEMO_DIR_ENV: &str = "ASYNC_COCKPIT_DEMO_DIR";
 pub fn demo_dir() -> PathBuf {
     std::env::var_os(DEMO_DIR_ENV)
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets").join("demo"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("assets")
+                .join("demo")
+        })
 }
 
 /// The demo configuration, pointed at a replay server at `base`.
@@ -103,7 +107,11 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         for c in &snapshot.counts {
             println!("  {:<14} {:>6}", c.kind, c.count);
         }
-        println!("purged {} records older than {} days", purge.total(), cfg.retention_days);
+        println!(
+            "purged {} records older than {} days",
+            purge.total(),
+            cfg.retention_days
+        );
         println!("velocity (completed story points per sprint):");
         for v in &snapshot.velocity {
             println!(

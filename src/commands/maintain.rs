@@ -48,10 +48,18 @@ fn visible_to(viewer: &Viewer, cfg: &crate::config::Config, rec: Record) -> Reco
                 .people
                 .iter()
                 .filter(|p| p.name == viewer.name)
-                .flat_map(|p| p.emails.iter().chain(p.zoom_email.iter()).map(|e| e.to_lowercase()))
+                .flat_map(|p| {
+                    p.emails
+                        .iter()
+                        .chain(p.zoom_email.iter())
+                        .map(|e| e.to_lowercase())
+                })
                 .collect();
             m.attendance.retain(|a| {
-                a.email.as_deref().is_some_and(|e| own.contains(&e.to_lowercase())) || a.name == viewer.name
+                a.email
+                    .as_deref()
+                    .is_some_and(|e| own.contains(&e.to_lowercase()))
+                    || a.name == viewer.name
             });
             Record::Meeting(m)
         }
@@ -92,9 +100,15 @@ pub(super) fn auth_set(g: &GlobalArgs, provider: &str) -> anyhow::Result<ExitCod
         .read_to_string(&mut token)
         .context("cannot read the token from stdin")?;
     let trimmed = Zeroizing::new(token.trim().to_string());
-    anyhow::ensure!(!trimmed.is_empty(), "no token on stdin; pipe it in, e.g. `async-cockpit auth set {provider} < token.txt`");
+    anyhow::ensure!(
+        !trimmed.is_empty(),
+        "no token on stdin; pipe it in, e.g. `async-cockpit auth set {provider} < token.txt`"
+    );
     let store = open_store(g, &cfg, true)?;
     store.put_secret(provider, &trimmed)?;
-    println!("stored the {provider} token sealed in the store of site '{}'", cfg.site);
+    println!(
+        "stored the {provider} token sealed in the store of site '{}'",
+        cfg.site
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -109,6 +109,9 @@ pub(crate) fn unix_user() -> Option<String> {
 /// Opens the terminal cockpit on `data` (blocking until the user quits).
 fn open_cockpit(data: crate::ui::CockpitData) -> std::io::Result<()> {
     // TEMPORARY until ui::run_cockpit lands.
-    println!("{}", serde_json::to_string_pretty(&data.snapshot.cards).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&data.snapshot.cards).unwrap_or_default()
+    );
     Ok(())
 }

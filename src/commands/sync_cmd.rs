@@ -26,19 +26,17 @@ pub const REQUEST_BUDGET: u32 = 5_000;
 /// The token of `provider`: the environment variable the config names, else
 /// the token sealed in the store by `auth set`.
 pub(crate) fn token(store: &Store, provider: &str, env_name: &str) -> anyhow::Result<Arc<Zeroizing<String>>> {
-    if !env_name.is_empty() {
-        if let Ok(v) = std::env::var(env_name) {
-            if !v.trim().is_empty() {
-                return Ok(Arc::new(Zeroizing::new(v.trim().to_string())));
-            }
-        }
+    if let Ok(v) = std::env::var(env_name)
+        && !env_name.is_empty()
+        && !v.trim().is_empty()
+    {
+        return Ok(Arc::new(Zeroizing::new(v.trim().to_string())));
     }
-    store
-        .secret(provider)?
-        .map(Arc::new)
-        .with_context(|| {
-            format!("no {provider} token: set {env_name} or run `async-cockpit auth set {provider}` (reads stdin)")
-        })
+    store.secret(provider)?.map(Arc::new).with_context(|| {
+        format!(
+            "no {provider} token: set {env_name} or run `async-cockpit auth set {provider}` (reads stdin)"
+        )
+    })
 }
 
 /// Builds the Jira client from config and token.
@@ -58,7 +56,12 @@ pub(crate) fn jira_client(store: &Store, cfg: &Config) -> anyhow::Result<JiraCli
 /// Syncs every enabled source that this version supports, then purges by the
 /// retention window and recomputes the snapshot. A source that cannot start
 /// (no token, bad URL) gets a report with its error; the others go on.
-pub(crate) async fn sync_all(store: &Store, cfg: &Config, progress: &Progress, full: bool) -> Vec<SourceReport> {
+pub(crate) async fn sync_all(
+    store: &Store,
+    cfg: &Config,
+    progress: &Progress,
+    full: bool,
+) -> Vec<SourceReport> {
     let mut reports = Vec::new();
     if cfg.jira.enabled {
         match jira_client(store, cfg) {
@@ -71,7 +74,9 @@ pub(crate) async fn sync_all(store: &Store, cfg: &Config, progress: &Progress, f
                         reason: reason.to_string(),
                     });
                 });
-                let client = client.clone().with_http(client.http().clone().with_wait_hook(hook));
+                let client = client
+                    .clone()
+                    .with_http(client.http().clone().with_wait_hook(hook));
                 reports.push(sync_jira(store, cfg, &client, progress, full).await);
             }
             Err(e) => reports.push(failed(Source::Jira, &e)),
@@ -100,7 +105,10 @@ pub(crate) fn print_reports(reports: &[SourceReport]) {
             r.total(),
             kinds.join(", "),
             r.requests,
-            r.error.as_deref().map(|e| format!("; error: {e}")).unwrap_or_default()
+            r.error
+                .as_deref()
+                .map(|e| format!("; error: {e}"))
+                .unwrap_or_default()
         );
     }
 }

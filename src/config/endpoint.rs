@@ -90,7 +90,13 @@ mod tests {
         // A name that merely starts like loopback is not loopback.
         assert!(check_base_url("http://127.0.0.1.example.com").is_err());
         assert!(check_base_url("http://10.0.0.1").is_err());
-        assert!(matches!(check_base_url("ftp://x"), Err(EndpointError::Scheme { .. })));
-        assert!(matches!(check_base_url("nope"), Err(EndpointError::Malformed { .. })));
+        assert!(matches!(
+            check_base_url("ftp://x"),
+            Err(EndpointError::Scheme { .. })
+        ));
+        assert!(matches!(
+            check_base_url("nope"),
+            Err(EndpointError::Malformed { .. })
+        ));
     }
 }

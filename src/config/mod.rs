@@ -173,15 +173,15 @@ fn find_key_line(text: &str, key: &str) -> Option<usize> {
             current = Some(h);
             continue;
         }
-        let in_section = current.as_deref() == section_name
-            && index.is_none_or(|want| seen_tables == want + 1);
+        let in_section =
+            current.as_deref() == section_name && index.is_none_or(|want| seen_tables == want + 1);
         let trimmed = raw.trim_start();
-        if in_section && !trimmed.starts_with('#') {
-            if let Some((k, _)) = trimmed.split_once('=') {
-                if k.trim().trim_matches('"') == leaf {
-                    return Some(i + 1);
-                }
-            }
+        if in_section
+            && !trimmed.starts_with('#')
+            && let Some((k, _)) = trimmed.split_once('=')
+            && k.trim().trim_matches('"') == leaf
+        {
+            return Some(i + 1);
         }
     }
     None

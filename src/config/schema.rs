@@ -372,7 +372,10 @@ impl Config {
         self.team.validate()?;
         for (i, p) in self.people.iter().enumerate() {
             if p.name.trim().is_empty() {
-                return Err(violation(format!("people[{i}].name"), "every person needs a name"));
+                return Err(violation(
+                    format!("people[{i}].name"),
+                    "every person needs a name",
+                ));
             }
             if let Some(role) = p.roles.iter().find(|r| !KNOWN_ROLES.contains(&r.as_str())) {
                 return Err(violation(
@@ -434,7 +437,9 @@ impl Config {
 
     /// People holding `role`.
     pub fn people_with_role<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a PersonConfig> {
-        self.people.iter().filter(move |p| p.roles.iter().any(|r| r == role))
+        self.people
+            .iter()
+            .filter(move |p| p.roles.iter().any(|r| r == role))
     }
 }
 
@@ -449,10 +454,18 @@ impl TeamConfig {
                 ),
             ));
         }
-        let start = parse_hhmm(&self.work_hours.start)
-            .ok_or_else(|| violation("team.work_hours", format!("start {:?} is not HH:MM", self.work_hours.start)))?;
-        let end = parse_hhmm(&self.work_hours.end)
-            .ok_or_else(|| violation("team.work_hours", format!("end {:?} is not HH:MM", self.work_hours.end)))?;
+        let start = parse_hhmm(&self.work_hours.start).ok_or_else(|| {
+            violation(
+                "team.work_hours",
+                format!("start {:?} is not HH:MM", self.work_hours.start),
+            )
+        })?;
+        let end = parse_hhmm(&self.work_hours.end).ok_or_else(|| {
+            violation(
+                "team.work_hours",
+                format!("end {:?} is not HH:MM", self.work_hours.end),
+            )
+        })?;
         if end <= start {
             return Err(violation("team.work_hours", "work_hours end must be after start"));
         }
@@ -484,7 +497,8 @@ impl TeamConfig {
     /// Whether `weekday` is a work day.
     pub fn is_work_day(&self, weekday: jiff::civil::Weekday) -> bool {
         let idx = weekday.to_monday_zero_offset() as usize;
-        DAYS.get(idx).is_some_and(|d| self.work_days.iter().any(|w| w == d))
+        DAYS.get(idx)
+            .is_some_and(|d| self.work_days.iter().any(|w| w == d))
     }
 }
 
@@ -502,10 +516,12 @@ pub fn parse_hhmm(s: &str) -> Option<(i8, i8)> {
 pub fn is_valid_site_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn is_env_var_name(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    s.bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && !s.starts_with(|c: char| c.is_ascii_digit())
 }

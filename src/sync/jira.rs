@@ -31,7 +31,13 @@ pub const OVERLAP: SignedDuration = SignedDuration::from_mins(2);
 /// Syncs Jira into `store`. Never fails as a whole: the report carries the
 /// error that stopped it, and everything written before stays written.
 /// `full` ignores the cursors.
-pub async fn sync_jira(store: &Store, cfg: &Config, client: &JiraClient, progress: &Progress, full: bool) -> SourceReport {
+pub async fn sync_jira(
+    store: &Store,
+    cfg: &Config,
+    client: &JiraClient,
+    progress: &Progress,
+    full: bool,
+) -> SourceReport {
     progress.send(SyncEvent::Started { source: Source::Jira });
     let mut written = vec![(RecordKind::Sprint, 0usize), (RecordKind::WorkItem, 0usize)];
     let error = run(store, cfg, client, progress, full, &mut written)
@@ -76,23 +82,25 @@ async fn run(
     for project in &cfg.jira.projects {
         let boards = client.boards(project).await?;
         for board in &boards {
-            if cfg.jira.story_points_field.is_empty() {
-                if let Some(f) = client.board_estimation_field(board.id).await? {
-                    ids.story_points = Some(f);
-                }
+            if cfg.jira.story_points_field.is_empty()
+                && let Some(f) = client.board_estimation_field(board.id).await?
+            {
+                ids.story_points = Some(f);
             }
             let now = Timestamp::now();
             let sprints: Vec<Record> = client
                 .sprints(board.id)
                 .await?
                 .iter()
-                .filter_map(|v| match map::sprint(v, board.id, Some(&board.name), &site, now) {
-                    Ok(s) => Some(Record::Sprint(s)),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "skipping sprint");
-                        None
-                    }
-                })
+                .filter_map(
+                    |v| match map::sprint(v, board.id, Some(&board.name), &site, now) {
+                        Ok(s) => Some(Record::Sprint(s)),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "skipping sprint");
+                            None
+                        }
+                    },
+                )
                 .collect();
             let n = store.write_batch(&sprints, None)?;
             written[0].1 += n;
@@ -148,7 +156,12 @@ async fn sync_issues(
     ]
     .map(String::from)
     .to_vec();
-    fields.extend([&ids.story_points, &ids.sprint, &ids.flagged].into_iter().flatten().cloned());
+    fields.extend(
+        [&ids.story_points, &ids.sprint, &ids.flagged]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
     let mut cursor: Option<PageCursor> = None;
     let mut high_water = since;
     loop {
@@ -214,6 +227,9 @@ mod tests {
             issue_jql("ALP", Some(t), &berlin),
             "project = ALP AND updated >= \"2026/01/05 09:58\" ORDER BY updated ASC"
         );
-        assert_eq!(issue_jql("ALP", None, &berlin), "project = ALP ORDER BY updated ASC");
+        assert_eq!(
+            issue_jql("ALP", None, &berlin),
+            "project = ALP ORDER BY updated ASC"
+        );
     }
 }

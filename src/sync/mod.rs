@@ -8,7 +8,6 @@
 
 mod jira;
 
-
 pub use jira::sync_jira;
 
 use jiff::Timestamp;
