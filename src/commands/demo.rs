@@ -51,6 +51,18 @@ pub fn demo_config(dir: &std::path::Path, base: &str) -> anyhow::Result<Config> 
     cfg.zoom.base_url = format!("{base}/v2");
     cfg.zoom.oauth_url = base.to_string();
     cfg.confluence.base_url = format!("{base}/wiki");
+    // The demo uses its own sealed demo tokens, never a real one from the environment.
+    for env in [
+        &mut cfg.github.token_env,
+        &mut cfg.jira.token_env,
+        &mut cfg.slack.token_env,
+        &mut cfg.confluence.token_env,
+        &mut cfg.zoom.account_id_env,
+        &mut cfg.zoom.client_id_env,
+        &mut cfg.zoom.client_secret_env,
+    ] {
+        env.clear();
+    }
     Ok(cfg)
 }
 
@@ -94,6 +106,9 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         if store.secret(provider)?.is_none() {
             store.put_secret(provider, &format!("demo-{provider}-token"))?;
         }
+    }
+    if store.secret("zoom")?.is_none() {
+        store.put_secret("zoom", "demo-account:demo-client:demo-zoom-secret")?;
     }
     let reports = sync_all(&store, &cfg, &Progress::default(), false).await;
     let purge = store.purge(Timestamp::now(), cfg.retention_days)?;

@@ -17,7 +17,8 @@ use crate::model::Source;
 use crate::sources::http::Auth;
 use crate::sources::jira::JiraClient;
 use crate::store::Store;
-use crate::sync::{Progress, SourceReport, SyncEvent, sync_jira};
+use crate::sources::zoom::{ZoomClient, ZoomCredentials};
+use crate::sync::{Progress, SourceReport, SyncEvent, sync_jira, sync_zoom};
 use crate::ui::CockpitData;
 
 /// Requests one provider may make in one sync run.
@@ -53,35 +54,80 @@ pub(crate) fn jira_client(store: &Store, cfg: &Config) -> anyhow::Result<JiraCli
     Ok(JiraClient::new(&cfg.jira, auth, REQUEST_BUDGET)?)
 }
 
-/// Syncs every enabled source that this version supports, then purges by the
-/// retention window and recomputes the snapshot. A source that cannot start
-/// (no token, bad URL) gets a report with its error; the others go on.
-pub(crate) async fn sync_all(
-    store: &Store,
-    cfg: &Config,
-    progress: &Progress,
-    full: bool,
-) -> Vec<SourceReport> {
+/// The Zoom server-to-server app credentials: the environment variables the
+/// config names, else the sealed `zoom` secret written by `auth set zoom` as
+/// `ACCOUNT_ID:CLIENT_ID:CLIENT_SECRET`.
+pub(crate) fn zoom_credentials(store: &Store, cfg: &Config) -> anyhow::Result<ZoomCredentials> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !name.is_empty() && !v.trim().is_empty());
+    if let (Some(a), Some(c), Some(sec)) = (
+        env(&cfg.zoom.account_id_env),
+        env(&cfg.zoom.client_id_env),
+        env(&cfg.zoom.client_secret_env),
+    ) {
+        return Ok(ZoomCredentials {
+            account_id: a,
+            client_id: c,
+            client_secret: Arc::new(Zeroizing::new(sec)),
+        });
+    }
+    let sealed = store.secret("zoom")?.with_context(|| {
+        format!(
+            "no zoom credentials: set {}, {} and {}, or run `async-cockpit auth set zoom` with \
+             ACCOUNT_ID:CLIENT_ID:CLIENT_SECRET on stdin",
+            cfg.zoom.account_id_env, cfg.zoom.client_id_env, cfg.zoom.client_secret_env
+        )
+    })?;
+    let mut parts = sealed.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(a), Some(c), Some(sec)) if !a.is_empty() && !c.is_empty() && !sec.is_empty() => Ok(ZoomCredentials {
+            account_id: a.to_string(),
+            client_id: c.to_string(),
+            client_secret: Arc::new(Zeroizing::new(sec.to_string())),
+        }),
+        _ => anyhow::bail!("the sealed zoom secret must be ACCOUNT_ID:CLIENT_ID:CLIENT_SECRET"),
+    }
+}
+
+fn wait_hook(progress: &Progress, source: Source) -> crate::sources::http::WaitHook {
+    let p = progress.clone();
+    Arc::new(move |seconds, reason| {
+        p.send(SyncEvent::Waiting {
+            source,
+            seconds,
+            reason: reason.to_string(),
+        });
+    })
+}
+
+/// Syncs every enabled source that this version supports, concurrently; a
+/// source that cannot start (no token, bad URL) gets a report with its error,
+/// and one failing source never stops the others.
+pub(crate) async fn sync_all(store: &Store, cfg: &Config, progress: &Progress, full: bool) -> Vec<SourceReport> {
+    type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = SourceReport> + Send + 'a>>;
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     let mut reports = Vec::new();
     if cfg.jira.enabled {
         match jira_client(store, cfg) {
             Ok(client) => {
-                let p = progress.clone();
-                let hook: crate::sources::http::WaitHook = Arc::new(move |seconds, reason| {
-                    p.send(SyncEvent::Waiting {
-                        source: Source::Jira,
-                        seconds,
-                        reason: reason.to_string(),
-                    });
-                });
-                let client = client
-                    .clone()
-                    .with_http(client.http().clone().with_wait_hook(hook));
-                reports.push(sync_jira(store, cfg, &client, progress, full).await);
+                let client = client.clone().with_http(client.http().clone().with_wait_hook(wait_hook(progress, Source::Jira)));
+                jobs.push(Box::pin(async move { sync_jira(store, cfg, &client, progress, full).await }));
             }
             Err(e) => reports.push(failed(Source::Jira, &e)),
         }
     }
+    if cfg.zoom.enabled {
+        let client = zoom_credentials(store, cfg)
+            .and_then(|creds| Ok(ZoomClient::new(&cfg.zoom, creds, REQUEST_BUDGET)?));
+        match client {
+            Ok(client) => {
+                let client = client.clone().with_http(client.http().clone().with_wait_hook(wait_hook(progress, Source::Zoom)));
+                jobs.push(Box::pin(async move { sync_zoom(store, cfg, client, progress, full).await }));
+            }
+            Err(e) => reports.push(failed(Source::Zoom, &e)),
+        }
+    }
+    reports.extend(futures_util::future::join_all(jobs).await);
+    reports.sort_by_key(|r| r.source);
     reports
 }
 

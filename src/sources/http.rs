@@ -127,7 +127,56 @@ pub struct HttpClient {
     auth: Auth,
     budget: u32,
     requests: Arc<AtomicU32>,
+    budget_used: Arc<AtomicU32>,
+    not_modified: Arc<AtomicU32>,
     on_wait: Option<WaitHook>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    /// No body.
+    None,
+    /// `application/x-www-form-urlencoded`.
+    Form(&'a [(&'a str, String)]),
+    /// JSON.
+    Json(&'a serde_json::Value),
+}
+
+/// A successful (2xx) or not-modified (304) answer.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// Status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// Body bytes (empty for 304).
+    pub body: bytes::Bytes,
+}
+
+impl Fetched {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The answer was `304 Not Modified`.
+    pub fn is_not_modified(&self) -> bool {
+        self.status == 304
+    }
+
+    /// Decodes the body as JSON.
+    ///
+    /// # Errors
+    /// [`HttpError::Decode`] naming `provider` and `endpoint`.
+    pub fn json<T: DeserializeOwned>(&self, provider: Source, endpoint: &str) -> Result<T, HttpError> {
+        serde_json::from_slice(&self.body).map_err(|e| HttpError::Decode {
+            provider,
+            endpoint: endpoint.to_string(),
+            status: self.status,
+            message: e.to_string(),
+        })
+    }
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -170,7 +219,35 @@ impl HttpClient {
             auth,
             budget,
             requests: Arc::new(AtomicU32::new(0)),
+            budget_used: Arc::new(AtomicU32::new(0)),
+            not_modified: Arc::new(AtomicU32::new(0)),
             on_wait: None,
+        })
+    }
+
+    /// The same client with other credentials (same counters and budget).
+    pub fn with_auth(mut self, auth: Auth) -> HttpClient {
+        self.auth = auth;
+        self
+    }
+
+    /// Resolves a URL a provider handed us (a download link, a `next` link):
+    /// absolute URLs must pass the https policy; a path beginning with `/` is
+    /// taken relative to the base URL's origin.
+    ///
+    /// # Errors
+    /// [`HttpError::Policy`] when the result is not allowed.
+    pub fn resolve(&self, link: &str) -> Result<url::Url, HttpError> {
+        let joined = self.base.join(link).map_err(|e| HttpError::Policy {
+            provider: self.provider,
+            source: EndpointError::Malformed {
+                url: link.to_string(),
+                reason: e.to_string(),
+            },
+        })?;
+        check_base_url(joined.as_str()).map_err(|source| HttpError::Policy {
+            provider: self.provider,
+            source,
         })
     }
 
@@ -180,9 +257,14 @@ impl HttpClient {
         self
     }
 
-    /// Requests made so far (retries included).
+    /// Requests made so far (retries and 304s included).
     pub fn requests(&self) -> u32 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Requests answered `304 Not Modified` so far.
+    pub fn not_modified(&self) -> u32 {
+        self.not_modified.load(Ordering::Relaxed)
     }
 
     /// Provider.
@@ -210,7 +292,11 @@ impl HttpClient {
     ///
     /// # Errors
     /// Any [`HttpError`]; `Decode` when the body is cut short or not a `T`.
-    pub async fn get_json<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, HttpError> {
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, HttpError> {
         let (status, bytes) = self.get_bytes(path, query).await?;
         serde_json::from_slice(&bytes).map_err(|e| HttpError::Decode {
             provider: self.provider,
@@ -225,22 +311,63 @@ impl HttpClient {
     /// # Errors
     /// Any [`HttpError`].
     pub async fn get_bytes(&self, path: &str, query: &[(&str, String)]) -> Result<(u16, bytes::Bytes), HttpError> {
+        let f = self.execute(reqwest::Method::GET, path, query, None, Body::None, None).await?;
+        Ok((f.status, f.body))
+    }
+
+    /// GET `path`, conditionally when `if_none_match` holds the `ETag` of the
+    /// copy we have: an unchanged resource answers `304` (status 304, empty
+    /// body), which does not count against the request budget.
+    ///
+    /// # Errors
+    /// Any [`HttpError`].
+    pub async fn get(&self, path: &str, query: &[(&str, String)], if_none_match: Option<&str>) -> Result<Fetched, HttpError> {
+        self.execute(reqwest::Method::GET, path, query, if_none_match, Body::None, None).await
+    }
+
+    /// POST to `path` with `body`; `auth` overrides the client's credentials
+    /// (OAuth token endpoints authenticate with client credentials).
+    ///
+    /// # Errors
+    /// Any [`HttpError`].
+    pub async fn post(&self, path: &str, query: &[(&str, String)], body: Body<'_>, auth: Option<&Auth>) -> Result<Fetched, HttpError> {
+        self.execute(reqwest::Method::POST, path, query, None, body, auth).await
+    }
+
+    async fn execute(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        if_none_match: Option<&str>,
+        body: Body<'_>,
+        auth: Option<&Auth>,
+    ) -> Result<Fetched, HttpError> {
         let url = self.url(path)?;
         let endpoint = url.path().to_string();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            if self.requests.fetch_add(1, Ordering::Relaxed) >= self.budget {
+            if self.budget_used.fetch_add(1, Ordering::Relaxed) >= self.budget {
                 return Err(HttpError::Budget {
                     provider: self.provider,
                     budget: self.budget,
                 });
             }
-            let mut req = self.inner.get(url.clone()).query(query);
-            req = match &self.auth {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let mut req = self.inner.request(method.clone(), url.clone()).query(query);
+            req = match auth.unwrap_or(&self.auth) {
                 Auth::None => req,
                 Auth::Bearer(t) => req.bearer_auth(t.as_str()),
                 Auth::Basic { user, token } => req.basic_auth(user, Some(token.as_str())),
+            };
+            if let Some(tag) = if_none_match {
+                req = req.header(reqwest::header::IF_NONE_MATCH, tag);
+            }
+            req = match body {
+                Body::None => req,
+                Body::Form(f) => req.form(f),
+                Body::Json(j) => req.json(j),
             };
             let outcome = match req.send().await {
                 Ok(resp) => {
@@ -254,7 +381,18 @@ impl HttpClient {
                 Err(e) => Err(e),
             };
             match outcome {
-                Ok((status, _, body)) if status.is_success() => return Ok((status.as_u16(), body)),
+                Ok((status, headers, body)) if status.is_success() || status == StatusCode::NOT_MODIFIED => {
+                    if status == StatusCode::NOT_MODIFIED {
+                        // Conditional hits are free, as GitHub does not count them either.
+                        self.budget_used.fetch_sub(1, Ordering::Relaxed);
+                        self.not_modified.fetch_add(1, Ordering::Relaxed);
+                    }
+                    return Ok(Fetched {
+                        status: status.as_u16(),
+                        headers,
+                        body,
+                    });
+                }
                 Ok((status, headers, body)) => {
                     if let Some(wait) = rate_limit_wait(status, &headers) {
                         if attempt > MAX_RETRIES + 2 {
@@ -273,8 +411,7 @@ impl HttpClient {
                 Err(e) => {
                     let retryable = e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
                     if retryable && attempt <= MAX_RETRIES {
-                        self.wait(backoff(attempt), &format!("network error on {endpoint}, retrying"))
-                            .await;
+                        self.wait(backoff(attempt), &format!("network error on {endpoint}, retrying")).await;
                         continue;
                     }
                     return Err(HttpError::Network {
@@ -308,7 +445,9 @@ impl HttpClient {
 
 /// Exponential backoff with full jitter: uniform in [0, min(cap, base·2^attempt)].
 fn backoff(attempt: u32) -> Duration {
-    let ceiling = BACKOFF_BASE_MS.saturating_mul(1 << attempt.min(16)).min(BACKOFF_CAP_MS);
+    let ceiling = BACKOFF_BASE_MS
+        .saturating_mul(1 << attempt.min(16))
+        .min(BACKOFF_CAP_MS);
     Duration::from_millis(rand::rng().random_range(ceiling / 2..=ceiling))
 }
 
@@ -324,7 +463,9 @@ fn rate_limit_wait(status: StatusCode, headers: &reqwest::header::HeaderMap) -> 
     }
     if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok()) {
         let now = jiff::Timestamp::now().as_second();
-        return Some(Duration::from_secs(u64::try_from(reset - now).unwrap_or(0).max(1)));
+        return Some(Duration::from_secs(
+            u64::try_from(reset - now).unwrap_or(0).max(1),
+        ));
     }
     Some(backoff(3))
 }
@@ -351,7 +492,11 @@ fn scrub(s: &str) -> String {
     s.split_whitespace()
         .map(|w| {
             let lw = w.to_ascii_lowercase();
-            if lw.starts_with("xox") || lw.starts_with("ghp_") || lw.starts_with("bearer") || lw.contains("token=") {
+            if lw.starts_with("xox")
+                || lw.starts_with("ghp_")
+                || lw.starts_with("bearer")
+                || lw.contains("token=")
+            {
                 "[redacted]"
             } else {
                 w
@@ -377,7 +522,10 @@ mod tests {
     fn an_absolute_url_elsewhere_must_also_pass() {
         let c = HttpClient::new(Source::Github, "http://127.0.0.1:9", Auth::None, 10);
         let c = c.ok();
-        assert!(c.as_ref().is_some_and(|c| c.url("http://evil.example.com/x").is_err()));
+        assert!(
+            c.as_ref()
+                .is_some_and(|c| c.url("http://evil.example.com/x").is_err())
+        );
         assert!(c.as_ref().is_some_and(|c| c.url("/repos/a/b").is_ok()));
     }
 

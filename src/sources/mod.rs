@@ -7,3 +7,5 @@
 pub mod http;
 pub mod jira;
 pub mod time;
+pub mod transcript;
+pub mod zoom;

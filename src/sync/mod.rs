@@ -7,8 +7,10 @@
 //! compute metrics.
 
 mod jira;
+mod zoom;
 
 pub use jira::sync_jira;
+pub use zoom::sync_zoom;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -30,13 +30,21 @@ fn walk(node: &Value, out: &mut String) {
         "mention" | "emoji" | "status" | "date" => {
             let attrs = node.get("attrs");
             let t = attrs
-                .and_then(|a| a.get("text").or_else(|| a.get("shortName")).or_else(|| a.get("timestamp")))
+                .and_then(|a| {
+                    a.get("text")
+                        .or_else(|| a.get("shortName"))
+                        .or_else(|| a.get("timestamp"))
+                })
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             out.push_str(t);
         }
         "inlineCard" | "blockCard" => {
-            if let Some(url) = node.get("attrs").and_then(|a| a.get("url")).and_then(Value::as_str) {
+            if let Some(url) = node
+                .get("attrs")
+                .and_then(|a| a.get("url"))
+                .and_then(Value::as_str)
+            {
                 out.push_str(url);
             }
         }

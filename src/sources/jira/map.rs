@@ -10,7 +10,9 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::adf::flatten;
-use crate::model::{FieldChange, IssueLink, RecordMeta, Source, Sprint, SprintState, StatusCategory, WorkItem};
+use crate::model::{
+    FieldChange, IssueLink, RecordMeta, Source, Sprint, SprintState, StatusCategory, WorkItem,
+};
 use crate::sources::time::parse_provider_time;
 
 /// The custom field ids of one site/project.
@@ -58,7 +60,9 @@ fn points(v: Option<&Value>) -> Option<f64> {
 
 /// Sprint ids from the sprint field, in either wire form.
 pub fn sprint_ids(v: Option<&Value>) -> Vec<u64> {
-    let Some(Value::Array(items)) = v else { return Vec::new() };
+    let Some(Value::Array(items)) = v else {
+        return Vec::new();
+    };
     let mut ids: Vec<u64> = items
         .iter()
         .filter_map(|item| match item {
@@ -74,7 +78,11 @@ pub fn sprint_ids(v: Option<&Value>) -> Vec<u64> {
 
 /// One `key=value` attribute of a serialized GreenHopper sprint string.
 pub fn legacy_sprint_attr<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    let inner = text.split_once('[')?.1.strip_suffix(']').unwrap_or(text.split_once('[')?.1);
+    let inner = text
+        .split_once('[')?
+        .1
+        .strip_suffix(']')
+        .unwrap_or(text.split_once('[')?.1);
     // Values may contain commas (goals, names); attributes are `,key=`.
     let mut rest = inner;
     let prefix = format!("{key}=");
@@ -116,8 +124,12 @@ fn status_category(key: Option<&str>) -> StatusCategory {
 
 /// Maps one changelog history entry to its field changes.
 pub fn history_changes(h: &Value) -> Vec<FieldChange> {
-    let Some(at) = time(h, &["created"]) else { return Vec::new() };
-    let author = s(h, &["author", "accountId"]).or_else(|| s(h, &["author", "name"])).map(str::to_string);
+    let Some(at) = time(h, &["created"]) else {
+        return Vec::new();
+    };
+    let author = s(h, &["author", "accountId"])
+        .or_else(|| s(h, &["author", "name"]))
+        .map(str::to_string);
     h.get("items")
         .and_then(Value::as_array)
         .map(|items| {
@@ -126,7 +138,10 @@ pub fn history_changes(h: &Value) -> Vec<FieldChange> {
                 .map(|it| FieldChange {
                     at,
                     author: author.clone(),
-                    field: s(it, &["fieldId"]).or_else(|| s(it, &["field"])).unwrap_or_default().to_string(),
+                    field: s(it, &["fieldId"])
+                        .or_else(|| s(it, &["field"]))
+                        .unwrap_or_default()
+                        .to_string(),
                     from: s(it, &["from"]).map(str::to_string),
                     to: s(it, &["to"]).map(str::to_string),
                     from_string: s(it, &["fromString"]).map(str::to_string),
@@ -139,7 +154,9 @@ pub fn history_changes(h: &Value) -> Vec<FieldChange> {
 
 /// Whether the embedded changelog holds every history (`total` ≤ given).
 pub fn changelog_complete(issue: &Value) -> bool {
-    let Some(cl) = issue.get("changelog") else { return true };
+    let Some(cl) = issue.get("changelog") else {
+        return true;
+    };
     let given = cl.get("histories").and_then(Value::as_array).map_or(0, Vec::len) as u64;
     cl.get("total").and_then(Value::as_u64).is_none_or(|t| t <= given)
 }
@@ -162,7 +179,11 @@ pub fn work_item(
 ) -> Result<WorkItem, MapError> {
     let key = s(issue, &["key"]).unwrap_or_default().to_string();
     let err = |reason: &str| MapError {
-        issue: if key.is_empty() { "<no key>".into() } else { key.clone() },
+        issue: if key.is_empty() {
+            "<no key>".into()
+        } else {
+            key.clone()
+        },
         reason: reason.into(),
     };
     let id = match issue.get("id") {
@@ -183,7 +204,11 @@ pub fn work_item(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut changelog: Vec<FieldChange> = histories.unwrap_or(&embedded).iter().flat_map(history_changes).collect();
+    let mut changelog: Vec<FieldChange> = histories
+        .unwrap_or(&embedded)
+        .iter()
+        .flat_map(history_changes)
+        .collect();
     changelog.sort_by_key(|c| c.at);
     let links = f
         .get("issuelinks")
@@ -237,8 +262,12 @@ pub fn work_item(
         status: s(f, &["status", "name"]).unwrap_or_default().to_string(),
         status_category: status_category(s(f, &["status", "statusCategory", "key"])),
         resolution: s(f, &["resolution", "name"]).map(str::to_string),
-        assignee: s(f, &["assignee", "accountId"]).or_else(|| s(f, &["assignee", "name"])).map(str::to_string),
-        reporter: s(f, &["reporter", "accountId"]).or_else(|| s(f, &["reporter", "name"])).map(str::to_string),
+        assignee: s(f, &["assignee", "accountId"])
+            .or_else(|| s(f, &["assignee", "name"]))
+            .map(str::to_string),
+        reporter: s(f, &["reporter", "accountId"])
+            .or_else(|| s(f, &["reporter", "name"]))
+            .map(str::to_string),
         created,
         updated,
         resolved: time(f, &["resolutiondate"]),
@@ -261,7 +290,13 @@ pub fn work_item(
 ///
 /// # Errors
 /// [`MapError`] when `id` or `state` is missing.
-pub fn sprint(v: &Value, board_id: u64, board_name: Option<&str>, site: &str, fetched_at: Timestamp) -> Result<Sprint, MapError> {
+pub fn sprint(
+    v: &Value,
+    board_id: u64,
+    board_name: Option<&str>,
+    site: &str,
+    fetched_at: Timestamp,
+) -> Result<Sprint, MapError> {
     let id = v.get("id").and_then(Value::as_u64).ok_or_else(|| MapError {
         issue: "sprint".into(),
         reason: "missing numeric `id`".into(),
@@ -296,7 +331,9 @@ pub fn sprint(v: &Value, board_id: u64, board_name: Option<&str>, site: &str, fe
         start,
         end,
         complete,
-        goal: s(v, &["goal"]).filter(|g| !g.trim().is_empty()).map(str::to_string),
+        goal: s(v, &["goal"])
+            .filter(|g| !g.trim().is_empty())
+            .map(str::to_string),
     })
 }
 
@@ -311,8 +348,14 @@ mod tests {
         assert_eq!(legacy_sprint_attr(text, "state"), Some("CLOSED"));
         assert_eq!(legacy_sprint_attr(text, "name"), Some("Sprint 1, the first"));
         assert_eq!(legacy_sprint_attr(text, "goal"), Some("Ship it, fast"));
-        assert_eq!(legacy_sprint_attr(text, "startDate"), Some("2014-01-07T09:00:00.000+01:00"));
-        assert_eq!(sprint_ids(Some(&serde_json::json!([text, {"id": 9}]))), vec![7, 9]);
+        assert_eq!(
+            legacy_sprint_attr(text, "startDate"),
+            Some("2014-01-07T09:00:00.000+01:00")
+        );
+        assert_eq!(
+            sprint_ids(Some(&serde_json::json!([text, {"id": 9}]))),
+            vec![7, 9]
+        );
     }
 
     #[test]

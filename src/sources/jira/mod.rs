@@ -168,7 +168,10 @@ impl JiraClient {
     /// Any [`HttpError`].
     pub async fn boards(&self, project: &str) -> Result<Vec<Board>, HttpError> {
         let values = self
-            .agile_all("/rest/agile/1.0/board", &[("projectKeyOrId", project.to_string())])
+            .agile_all(
+                "/rest/agile/1.0/board",
+                &[("projectKeyOrId", project.to_string())],
+            )
             .await?;
         Ok(values
             .into_iter()
@@ -203,7 +206,8 @@ impl JiraClient {
     /// # Errors
     /// Any [`HttpError`].
     pub async fn sprints(&self, board: u64) -> Result<Vec<Value>, HttpError> {
-        self.agile_all(&format!("/rest/agile/1.0/board/{board}/sprint"), &[]).await
+        self.agile_all(&format!("/rest/agile/1.0/board/{board}/sprint"), &[])
+            .await
     }
 
     async fn agile_all(&self, path: &str, query: &[(&str, String)]) -> Result<Vec<Value>, HttpError> {
@@ -216,7 +220,9 @@ impl JiraClient {
             let page: AgilePage = self.http.get_json(path, &q).await?;
             let n = page.values.len() as u64;
             out.extend(page.values);
-            let done = page.is_last.unwrap_or_else(|| page.total.is_none_or(|t| page.start_at + n >= t));
+            let done = page
+                .is_last
+                .unwrap_or_else(|| page.total.is_none_or(|t| page.start_at + n >= t));
             if done || n == 0 {
                 return Ok(out);
             }
@@ -228,7 +234,12 @@ impl JiraClient {
     ///
     /// # Errors
     /// Any [`HttpError`]; `Decode` when the page lacks `issues`.
-    pub async fn search_page(&self, jql: &str, fields: &[String], cursor: Option<&PageCursor>) -> Result<SearchPage, HttpError> {
+    pub async fn search_page(
+        &self,
+        jql: &str,
+        fields: &[String],
+        cursor: Option<&PageCursor>,
+    ) -> Result<SearchPage, HttpError> {
         let mut q: Vec<(&str, String)> = vec![
             ("jql", jql.to_string()),
             ("fields", fields.join(",")),
@@ -294,7 +305,9 @@ impl JiraClient {
             let page: AgilePage = self.http.get_json(&path, &q).await?;
             let n = page.values.len() as u64;
             out.extend(page.values);
-            let done = page.is_last.unwrap_or_else(|| page.total.is_none_or(|t| page.start_at + n >= t));
+            let done = page
+                .is_last
+                .unwrap_or_else(|| page.total.is_none_or(|t| page.start_at + n >= t));
             if done || n == 0 {
                 return Ok(out);
             }
@@ -307,7 +320,13 @@ impl JiraClient {
 /// `jsw-story-points` type of team-managed projects, else a field named "Story
 /// Points"/"Story point estimate"), sprint (`gh-sprint`), flagged ("Flagged").
 pub fn field_ids_from_catalogue(fields: &[FieldInfo]) -> FieldIds {
-    let custom = |f: &FieldInfo| f.schema.as_ref().and_then(|s| s.custom.as_deref()).unwrap_or_default().to_string();
+    let custom = |f: &FieldInfo| {
+        f.schema
+            .as_ref()
+            .and_then(|s| s.custom.as_deref())
+            .unwrap_or_default()
+            .to_string()
+    };
     let story_points = fields
         .iter()
         .find(|f| custom(f).ends_with(":jsw-story-points"))
