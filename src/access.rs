@@ -32,8 +32,7 @@ impl Viewer {
     /// `$USER`, else the first strategic person for the demo, else an
     /// anonymous team member with no roles.
     pub fn from_config(cfg: &Config, unix_user: Option<&str>) -> Viewer {
-        let person = unix_user
-            .and_then(|u| cfg.people.iter().find(|p| p.unix_user.as_deref() == Some(u)));
+        let person = unix_user.and_then(|u| cfg.people.iter().find(|p| p.unix_user.as_deref() == Some(u)));
         match person {
             Some(p) => Viewer {
                 name: p.name.clone(),

@@ -21,10 +21,18 @@ fn round_trip_records_cursor_secret_and_snapshot() {
     let key = key_file(tmp.path(), "key");
     let site_dir = tmp.path().join("acme");
     let t = ts("2026-01-05T09:00:00Z");
-    let written = vec![rec("acme", "1", "ALP-1", "first", t), rec("acme", "2", "ALP-2", "second", t)];
+    let written = vec![
+        rec("acme", "1", "ALP-1", "first", t),
+        rec("acme", "2", "ALP-2", "second", t),
+    ];
     {
         let store = Store::open(&site_dir, "acme", &key, true).unwrap();
-        assert_eq!(store.write_batch(&written, Some(("jira:issues:ALP", "c1"))).unwrap(), 2);
+        assert_eq!(
+            store
+                .write_batch(&written, Some(("jira:issues:ALP", "c1")))
+                .unwrap(),
+            2
+        );
         // Rewriting the same id replaces, never doubles.
         store.write_batch(&written[..1], None).unwrap();
         store.put_secret("jira", "tok-123").unwrap();
@@ -36,8 +44,14 @@ fn round_trip_records_cursor_secret_and_snapshot() {
     assert_eq!(read, written);
     assert_eq!(store.cursor("jira:issues:ALP").unwrap().as_deref(), Some("c1"));
     assert_eq!(store.cursor("jira:issues:BET").unwrap(), None);
-    assert_eq!(store.secret("jira").unwrap().as_deref().map(String::as_str), Some("tok-123"));
-    assert_eq!(store.snapshot("cockpit").unwrap().as_deref().map(Vec::as_slice), Some(&b"{}"[..]));
+    assert_eq!(
+        store.secret("jira").unwrap().as_deref().map(String::as_str),
+        Some("tok-123")
+    );
+    assert_eq!(
+        store.snapshot("cockpit").unwrap().as_deref().map(Vec::as_slice),
+        Some(&b"{}"[..])
+    );
     let counts = store.counts().unwrap();
     assert!(counts.contains(&(RecordKind::WorkItem, 2)));
     assert!(counts.contains(&(RecordKind::Sprint, 0)));
@@ -69,7 +83,9 @@ fn wrong_key_file_and_wrong_passphrase_are_named() {
     let pass = |s: &str| KeySource::Passphrase(Zeroizing::new(s.to_string()));
     drop(Store::open(&pdir, "p", &pass("correct horse"), true).unwrap());
     assert!(Store::open(&pdir, "p", &pass("correct horse"), false).is_ok());
-    let err = Store::open(&pdir, "p", &pass("battery staple"), false).err().unwrap();
+    let err = Store::open(&pdir, "p", &pass("battery staple"), false)
+        .err()
+        .unwrap();
     assert_eq!(err.to_string(), "wrong passphrase or key file for site 'p'");
     // A key file where a passphrase protects the store: say which is needed.
     let err = Store::open(&pdir, "p", &right, false).err().unwrap();
@@ -96,7 +112,9 @@ fn key_file_readable_by_others_is_refused() {
 fn raw_values(path: &std::path::Path, table: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
     let db = redb::Database::open(path).unwrap();
     let txn = db.begin_read().unwrap();
-    let t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new(table)).unwrap();
+    let t = txn
+        .open_table(TableDefinition::<&[u8], &[u8]>::new(table))
+        .unwrap();
     t.iter()
         .unwrap()
         .map(|r| {
@@ -114,8 +132,11 @@ fn a_byte_flipped_on_disk_is_an_integrity_error_naming_the_table() {
     let long = "x".repeat(3000);
     {
         let s = Store::open(&dir, "acme", &key, true).unwrap();
-        s.write_batch(&[rec("acme", "1", "ALP-1", &long, ts("2026-01-05T09:00:00Z"))], None)
-            .unwrap();
+        s.write_batch(
+            &[rec("acme", "1", "ALP-1", &long, ts("2026-01-05T09:00:00Z"))],
+            None,
+        )
+        .unwrap();
     }
     let file = dir.join(STORE_FILE);
     let (_, sealed) = raw_values(&file, "records.work_item").remove(0);
@@ -129,8 +150,15 @@ fn a_byte_flipped_on_disk_is_an_integrity_error_naming_the_table() {
     std::fs::write(&file, &bytes).unwrap();
     let s = Store::open(&dir, "acme", &key, false).unwrap();
     let err = s.records(RecordKind::WorkItem).err().unwrap();
-    assert!(matches!(&err, StoreError::Integrity { table, .. } if table == "records.work_item"), "{err}");
-    assert!(err.to_string().contains("integrity error in table 'records.work_item'"), "{err}");
+    assert!(
+        matches!(&err, StoreError::Integrity { table, .. } if table == "records.work_item"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("integrity error in table 'records.work_item'"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -141,8 +169,14 @@ fn two_sealed_values_swapped_between_rows_are_refused() {
     let t = ts("2026-01-05T09:00:00Z");
     {
         let s = Store::open(&dir, "acme", &key, true).unwrap();
-        s.write_batch(&[rec("acme", "1", "ALP-1", "one", t), rec("acme", "2", "ALP-2", "two", t)], None)
-            .unwrap();
+        s.write_batch(
+            &[
+                rec("acme", "1", "ALP-1", "one", t),
+                rec("acme", "2", "ALP-2", "two", t),
+            ],
+            None,
+        )
+        .unwrap();
     }
     let file = dir.join(STORE_FILE);
     let rows = raw_values(&file, "records.work_item");
@@ -150,7 +184,9 @@ fn two_sealed_values_swapped_between_rows_are_refused() {
         let db = redb::Database::open(&file).unwrap();
         let txn = db.begin_write().unwrap();
         {
-            let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new("records.work_item")).unwrap();
+            let mut t = txn
+                .open_table(TableDefinition::<&[u8], &[u8]>::new("records.work_item"))
+                .unwrap();
             t.insert(rows[0].0.as_slice(), rows[1].1.as_slice()).unwrap();
             t.insert(rows[1].0.as_slice(), rows[0].1.as_slice()).unwrap();
         }
@@ -169,9 +205,11 @@ fn site_isolation() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     {
         let sa = Store::open(&a, "a", &key, true).unwrap();
-        sa.write_batch(&[rec("a", "1", "ALP-1", "secret plan of A", t)], None).unwrap();
+        sa.write_batch(&[rec("a", "1", "ALP-1", "secret plan of A", t)], None)
+            .unwrap();
         let sb = Store::open(&b, "b", &key, true).unwrap();
-        sb.write_batch(&[rec("b", "1", "ALP-1", "plan of B", t)], None).unwrap();
+        sb.write_batch(&[rec("b", "1", "ALP-1", "plan of B", t)], None)
+            .unwrap();
     }
     // Same key, same id: different blinded row keys (unlinkable across sites).
     let ra = raw_values(&a.join(STORE_FILE), "records.work_item");
@@ -185,13 +223,18 @@ fn site_isolation() {
         let db = redb::Database::open(b.join(STORE_FILE)).unwrap();
         let txn = db.begin_write().unwrap();
         {
-            let mut t = txn.open_table(TableDefinition::<&[u8], &[u8]>::new("records.work_item")).unwrap();
+            let mut t = txn
+                .open_table(TableDefinition::<&[u8], &[u8]>::new("records.work_item"))
+                .unwrap();
             t.insert(rb[0].0.as_slice(), ra[0].1.as_slice()).unwrap();
         }
         txn.commit().unwrap();
     }
     let sb = Store::open(&b, "b", &key, false).unwrap();
-    assert!(matches!(sb.records(RecordKind::WorkItem), Err(StoreError::Integrity { .. })));
+    assert!(matches!(
+        sb.records(RecordKind::WorkItem),
+        Err(StoreError::Integrity { .. })
+    ));
 }
 
 #[test]
@@ -209,17 +252,33 @@ fn a_second_opener_is_told_about_serve() {
 fn nothing_plaintext_in_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("acme");
-    let markers = ["MARKER-summary-7f3a9", "MARKER-acc-d41d8", "ghp_MARKERtokenMARKERtoken00000000000"];
+    let markers = [
+        "MARKER-summary-7f3a9",
+        "MARKER-acc-d41d8",
+        "ghp_MARKERtokenMARKERtoken00000000000",
+    ];
     {
         let s = Store::open(&dir, "acme", &KeySource::ephemeral(), true).unwrap();
-        let mut r = common::item("acme", "MARKER-id-0001", "ALP-9", markers[0], ts("2026-01-05T09:00:00Z"));
+        let mut r = common::item(
+            "acme",
+            "MARKER-id-0001",
+            "ALP-9",
+            markers[0],
+            ts("2026-01-05T09:00:00Z"),
+        );
         r.assignee = Some(markers[1].into());
-        s.write_batch(&[Record::WorkItem(r)], Some(("jira:issues:MARKERPROJ", "MARKER-cursor")))
-            .unwrap();
+        s.write_batch(
+            &[Record::WorkItem(r)],
+            Some(("jira:issues:MARKERPROJ", "MARKER-cursor")),
+        )
+        .unwrap();
         s.put_secret("github", markers[2]).unwrap();
     }
     let bytes = std::fs::read(dir.join(STORE_FILE)).unwrap();
-    for m in markers.iter().chain(&["MARKER-id-0001", "MARKERPROJ", "MARKER-cursor", "ALP-9"]) {
+    for m in markers
+        .iter()
+        .chain(&["MARKER-id-0001", "MARKERPROJ", "MARKER-cursor", "ALP-9"])
+    {
         assert!(!contains(&bytes, m.as_bytes()), "{m} found in plaintext");
     }
 }
@@ -232,16 +291,34 @@ fn retention_purges_by_exact_event_time_with_a_fixed_clock() {
     // Cut-off for 30 days: 2026-01-30T12:00:00Z.
     let recs = vec![
         rec("acme", "old", "A-1", "60 days old", ts("2025-12-31T12:00:00Z")),
-        rec("acme", "edge-out", "A-2", "1 min before cut-off", ts("2026-01-30T11:59:00Z")),
-        rec("acme", "edge-in", "A-3", "1 min after cut-off", ts("2026-01-30T12:01:00Z")),
+        rec(
+            "acme",
+            "edge-out",
+            "A-2",
+            "1 min before cut-off",
+            ts("2026-01-30T11:59:00Z"),
+        ),
+        rec(
+            "acme",
+            "edge-in",
+            "A-3",
+            "1 min after cut-off",
+            ts("2026-01-30T12:01:00Z"),
+        ),
         rec("acme", "new", "A-4", "yesterday", ts("2026-02-28T12:00:00Z")),
     ];
     s.write_batch(&recs, None).unwrap();
     // A record that moved from old to new keeps only its new day.
-    s.write_batch(&[rec("acme", "moved", "A-5", "old", ts("2025-11-01T00:00:00Z"))], None)
-        .unwrap();
-    s.write_batch(&[rec("acme", "moved", "A-5", "updated", ts("2026-02-20T00:00:00Z"))], None)
-        .unwrap();
+    s.write_batch(
+        &[rec("acme", "moved", "A-5", "old", ts("2025-11-01T00:00:00Z"))],
+        None,
+    )
+    .unwrap();
+    s.write_batch(
+        &[rec("acme", "moved", "A-5", "updated", ts("2026-02-20T00:00:00Z"))],
+        None,
+    )
+    .unwrap();
     let llm = |hash: &str, at: &str| LlmOutput {
         input_hash: hash.into(),
         provider: "offline".into(),

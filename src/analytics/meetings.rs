@@ -74,7 +74,11 @@ pub fn meeting_load(meetings: &[Meeting], tz: &TimeZone) -> Vec<MeetingWeek> {
             if a.leave <= a.join {
                 continue;
             }
-            let person = a.email.clone().filter(|e| !e.is_empty()).unwrap_or_else(|| a.name.clone());
+            let person = a
+                .email
+                .clone()
+                .filter(|e| !e.is_empty())
+                .unwrap_or_else(|| a.name.clone());
             // Split at week boundaries.
             let mut s = a.join;
             while s < a.leave {

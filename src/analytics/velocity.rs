@@ -23,8 +23,13 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Sprint, SprintState, StatusCategory, WorkItem};
 
 /// Resolutions that close an issue without completing work.
-pub const NOT_COMPLETED_RESOLUTIONS: [&str; 5] =
-    ["Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined"];
+pub const NOT_COMPLETED_RESOLUTIONS: [&str; 5] = [
+    "Won't Do",
+    "Won't Fix",
+    "Duplicate",
+    "Cannot Reproduce",
+    "Declined",
+];
 
 /// One sprint's velocity figures, and the issues behind them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,10 +66,11 @@ pub struct SprintVelocity {
 /// Whether `item` counts as completed work (done, with a completing resolution).
 pub fn is_completed(item: &WorkItem) -> bool {
     item.status_category == StatusCategory::Done
-        && !item
-            .resolution
-            .as_deref()
-            .is_some_and(|r| NOT_COMPLETED_RESOLUTIONS.iter().any(|n| n.eq_ignore_ascii_case(r)))
+        && !item.resolution.as_deref().is_some_and(|r| {
+            NOT_COMPLETED_RESOLUTIONS
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(r))
+        })
 }
 
 fn close_of(s: &Sprint) -> Option<Timestamp> {
@@ -73,7 +79,10 @@ fn close_of(s: &Sprint) -> Option<Timestamp> {
 
 /// Velocity of every sprint that has started, ordered by board then start.
 pub fn velocity(sprints: &[Sprint], items: &[WorkItem]) -> Vec<SprintVelocity> {
-    let mut started: Vec<&Sprint> = sprints.iter().filter(|s| s.state != SprintState::Future).collect();
+    let mut started: Vec<&Sprint> = sprints
+        .iter()
+        .filter(|s| s.state != SprintState::Future)
+        .collect();
     started.sort_by_key(|s| (s.board_id, s.start, s.id));
     let by_id: BTreeMap<u64, &Sprint> = started.iter().map(|s| (s.id, *s)).collect();
 

@@ -58,7 +58,11 @@ fn evidence(items: &[&WorkItem]) -> Vec<Evidence> {
 }
 
 fn fmt_points(p: f64) -> String {
-    if p.fract() == 0.0 { format!("{p:.0}") } else { format!("{p:.1}") }
+    if p.fract() == 0.0 {
+        format!("{p:.0}")
+    } else {
+        format!("{p:.1}")
+    }
 }
 
 /// Cards for the current state of the work, most urgent first.
@@ -66,16 +70,30 @@ fn fmt_points(p: f64) -> String {
 /// `now` is the evaluation clock (UTC). Sprint pace compares the share of
 /// planned points completed with the share of the sprint's calendar time
 /// elapsed; at risk when it trails by more than 20 percentage points.
-pub fn cards(sprints: &[Sprint], items: &[WorkItem], velocity: &[SprintVelocity], now: Timestamp) -> Vec<Card> {
+pub fn cards(
+    sprints: &[Sprint],
+    items: &[WorkItem],
+    velocity: &[SprintVelocity],
+    now: Timestamp,
+) -> Vec<Card> {
     let mut out = Vec::new();
-    let active: Vec<&Sprint> = sprints.iter().filter(|s| s.state == SprintState::Active).collect();
+    let active: Vec<&Sprint> = sprints
+        .iter()
+        .filter(|s| s.state == SprintState::Active)
+        .collect();
     for s in &active {
-        let Some(v) = velocity.iter().find(|v| v.id == s.id) else { continue };
+        let Some(v) = velocity.iter().find(|v| v.id == s.id) else {
+            continue;
+        };
         if let (Some(start), Some(end)) = (s.start, s.end) {
             let total = end.duration_since(start).as_secs_f64();
             let elapsed = now.duration_since(start).as_secs_f64().clamp(0.0, total.max(1.0));
             let time_share = if total > 0.0 { elapsed / total } else { 1.0 };
-            let done_share = if v.planned_points > 0.0 { v.completed_points / v.planned_points } else { 1.0 };
+            let done_share = if v.planned_points > 0.0 {
+                v.completed_points / v.planned_points
+            } else {
+                1.0
+            };
             if time_share - done_share > 0.2 {
                 let days_left = end.duration_since(now).max(SignedDuration::ZERO).as_hours() / 24;
                 let gap = (time_share - done_share) * 100.0;
@@ -122,7 +140,9 @@ pub fn cards(sprints: &[Sprint], items: &[WorkItem], velocity: &[SprintVelocity]
         .filter(|i| {
             i.flagged
                 || i.status.eq_ignore_ascii_case("blocked")
-                || i.links.iter().any(|l| l.relation.eq_ignore_ascii_case("is blocked by"))
+                || i.links
+                    .iter()
+                    .any(|l| l.relation.eq_ignore_ascii_case("is blocked by"))
         })
         .collect();
     if !blocked.is_empty() {
@@ -143,11 +163,20 @@ pub fn cards(sprints: &[Sprint], items: &[WorkItem], velocity: &[SprintVelocity]
         out.push(Card {
             kind: CardKind::CarryOver,
             urgency: 50 + carried.len().min(30) as u8,
-            title: format!("{} issue(s) carried over ({} points)", carried.len(), fmt_points(points)),
+            title: format!(
+                "{} issue(s) carried over ({} points)",
+                carried.len(),
+                fmt_points(points)
+            ),
             detail: "Open issues that have been in two or more sprints.".into(),
             evidence: evidence(&carried),
         });
     }
-    out.sort_by(|a, b| b.urgency.cmp(&a.urgency).then(a.kind.cmp(&b.kind)).then(a.title.cmp(&b.title)));
+    out.sort_by(|a, b| {
+        b.urgency
+            .cmp(&a.urgency)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.title.cmp(&b.title))
+    });
     out
 }

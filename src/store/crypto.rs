@@ -103,7 +103,13 @@ impl Sealer {
         }
         let nonce = XNonce::from_slice(&sealed[1..1 + NONCE_LEN]);
         self.cipher
-            .decrypt(nonce, Payload { msg: &sealed[1 + NONCE_LEN..], aad })
+            .decrypt(
+                nonce,
+                Payload {
+                    msg: &sealed[1 + NONCE_LEN..],
+                    aad,
+                },
+            )
             .ok()
             .map(Zeroizing::new)
     }
@@ -144,11 +150,20 @@ mod tests {
         let a = aad("site", "records.work_item", b"row1");
         let sealed = s.seal(b"hello", &a);
         assert_eq!(sealed.len(), 1 + 24 + 5 + 16);
-        assert_eq!(s.open(&sealed, &a).as_deref().map(Vec::as_slice), Some(&b"hello"[..]));
+        assert_eq!(
+            s.open(&sealed, &a).as_deref().map(Vec::as_slice),
+            Some(&b"hello"[..])
+        );
         // Another row, table or site: refused.
-        assert!(s.open(&sealed, &aad("site", "records.work_item", b"row2")).is_none());
+        assert!(
+            s.open(&sealed, &aad("site", "records.work_item", b"row2"))
+                .is_none()
+        );
         assert!(s.open(&sealed, &aad("site", "records.sprint", b"row1")).is_none());
-        assert!(s.open(&sealed, &aad("other", "records.work_item", b"row1")).is_none());
+        assert!(
+            s.open(&sealed, &aad("other", "records.work_item", b"row1"))
+                .is_none()
+        );
         // Another key: refused.
         assert!(Sealer::new(&random_key()).open(&sealed, &a).is_none());
         // Fresh nonce every time.

@@ -135,7 +135,8 @@ pub fn init_key_file(path: &Path) -> Result<(), StoreError> {
     };
     if path.exists() {
         return Err(bad(
-            "already exists; refusing to overwrite it (stores sealed under it would become unreadable)".into(),
+            "already exists; refusing to overwrite it (stores sealed under it would become unreadable)"
+                .into(),
         ));
     }
     if let Some(parent) = path.parent() {

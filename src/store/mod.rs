@@ -70,9 +70,7 @@ pub enum StoreError {
         site: String,
     },
     /// The store was sealed with another kind of key.
-    #[error(
-        "the store of site '{site}' is protected by a {expected}, but a {given} was given; {hint}"
-    )]
+    #[error("the store of site '{site}' is protected by a {expected}, but a {given} was given; {hint}")]
     KeyKind {
         /// Site.
         site: String,
@@ -262,14 +260,21 @@ impl Store {
         }
     }
 
-    pub(crate) fn open_value(&self, table: &str, row_key: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+    pub(crate) fn open_value(
+        &self,
+        table: &str,
+        row_key: &[u8],
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
         match &self.codec {
-            Codec::Sealed { sealer, .. } => sealer
-                .open(sealed, &aad(&self.site, table, row_key))
-                .ok_or_else(|| StoreError::Integrity {
-                    site: self.site.clone(),
-                    table: table.to_string(),
-                }),
+            Codec::Sealed { sealer, .. } => {
+                sealer
+                    .open(sealed, &aad(&self.site, table, row_key))
+                    .ok_or_else(|| StoreError::Integrity {
+                        site: self.site.clone(),
+                        table: table.to_string(),
+                    })
+            }
             Codec::Plain => Ok(Zeroizing::new(sealed.to_vec())),
         }
     }
@@ -359,8 +364,10 @@ impl Store {
     /// # Errors
     /// [`StoreError::Integrity`], [`StoreError::Db`].
     pub fn cursor(&self, scope: &str) -> Result<Option<String>, StoreError> {
-        Ok(tables::get_keyed(self, tables::CURSORS, scope)?
-            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+        Ok(
+            tables::get_keyed(self, tables::CURSORS, scope)?
+                .map(|v| String::from_utf8_lossy(&v).into_owned()),
+        )
     }
 
     /// Stores a provider token, sealed (`async-cockpit auth set`).
@@ -416,9 +423,17 @@ fn unlock(db: &Database, path: &Path, site: &str, key: &KeySource) -> Result<Cod
         match txn.open_table(META) {
             Ok(t) => {
                 let get = |k: &str| -> Result<Option<Vec<u8>>, StoreError> {
-                    Ok(t.get(k).map_err(|e| db_err("read meta")(&e))?.map(|v| v.value().to_vec()))
+                    Ok(t.get(k)
+                        .map_err(|e| db_err("read meta")(&e))?
+                        .map(|v| v.value().to_vec()))
                 };
-                match (get("site")?, get("kek_kind")?, get("salt")?, get("wrapped_dek")?, get("check")?) {
+                match (
+                    get("site")?,
+                    get("kek_kind")?,
+                    get("salt")?,
+                    get("wrapped_dek")?,
+                    get("check")?,
+                ) {
                     (Some(s), Some(k), Some(salt), Some(w), Some(c)) => Some((s, k, salt, w, c)),
                     (None, None, None, None, None) => None,
                     _ => {
@@ -458,7 +473,9 @@ fn unlock(db: &Database, path: &Path, site: &str, key: &KeySource) -> Result<Cod
                 });
             }
             let kek = derive_kek(key, &salt, site)?;
-            let wrong = || StoreError::WrongKey { site: site.to_string() };
+            let wrong = || StoreError::WrongKey {
+                site: site.to_string(),
+            };
             let dek_bytes = Sealer::new(&kek)
                 .open(&wrapped, &aad(site, "meta", b"wrapped_dek"))
                 .ok_or_else(wrong)?;

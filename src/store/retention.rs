@@ -57,12 +57,16 @@ impl Store {
         };
         for kind in RecordKind::ALL {
             let n = self.purge_tables(&txn, tables::kind_tables(kind), cutoff, |raw| {
-                serde_json::from_slice::<Record>(raw).ok().map(|r| r.meta().event_time)
+                serde_json::from_slice::<Record>(raw)
+                    .ok()
+                    .map(|r| r.meta().event_time)
             })?;
             report.removed.push((kind.as_str().to_string(), n));
         }
         let n = self.purge_tables(&txn, tables::LLM_OUTPUTS, cutoff, |raw| {
-            serde_json::from_slice::<tables::LlmOutput>(raw).ok().map(|o| o.event_time)
+            serde_json::from_slice::<tables::LlmOutput>(raw)
+                .ok()
+                .map(|o| o.event_time)
         })?;
         report.removed.push(("llm_output".to_string(), n));
         txn.commit().map_err(|e| db_err("commit")(&e))?;
@@ -89,7 +93,10 @@ impl Store {
         // Index keys up to and including the cut-off day.
         let end = index_key(cutoff_day + 1, &[]);
         let mut doomed: Vec<Vec<u8>> = Vec::new();
-        for row in index.range(..end.as_slice()).map_err(|e| db_err("scan index")(&e))? {
+        for row in index
+            .range(..end.as_slice())
+            .map_err(|e| db_err("scan index")(&e))?
+        {
             let (k, _) = row.map_err(|e| db_err("scan index")(&e))?;
             let key = k.value().to_vec();
             let day = u32::from_be_bytes([key[0], key[1], key[2], key[3]]);

@@ -92,9 +92,15 @@ pub(crate) fn put_indexed(
     let row = store.row_key(names.data, id);
     let day = day_of(event_time);
     let sealed = store.seal(names.data, &row, plaintext);
-    let mut data = txn.open_table(data_table(names.data)).map_err(|e| db_err("open table")(&e))?;
-    let mut days = txn.open_table(days_table(names.days)).map_err(|e| db_err("open table")(&e))?;
-    let mut index = txn.open_table(index_table(names.index)).map_err(|e| db_err("open table")(&e))?;
+    let mut data = txn
+        .open_table(data_table(names.data))
+        .map_err(|e| db_err("open table")(&e))?;
+    let mut days = txn
+        .open_table(days_table(names.days))
+        .map_err(|e| db_err("open table")(&e))?;
+    let mut index = txn
+        .open_table(index_table(names.index))
+        .map_err(|e| db_err("open table")(&e))?;
     let old_day = days
         .insert(row.as_slice(), day)
         .map_err(|e| db_err("write day")(&e))?
@@ -122,14 +128,20 @@ pub(crate) fn put_plain_keyed(
 ) -> Result<(), StoreError> {
     let row = store.row_key(table, id);
     let sealed = store.seal(table, &row, plaintext);
-    let mut t = txn.open_table(data_table(table)).map_err(|e| db_err("open table")(&e))?;
+    let mut t = txn
+        .open_table(data_table(table))
+        .map_err(|e| db_err("open table")(&e))?;
     t.insert(row.as_slice(), sealed.as_slice())
         .map_err(|e| db_err("write value")(&e))?;
     Ok(())
 }
 
 /// Reads and opens a value stored under a blinded key.
-pub(crate) fn get_keyed(store: &Store, table: &'static str, id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+pub(crate) fn get_keyed(
+    store: &Store,
+    table: &'static str,
+    id: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
     let row = store.row_key(table, id);
     let txn = store.db().begin_read().map_err(|e| db_err("begin read")(&e))?;
     let t = match txn.open_table(data_table(table)) {
@@ -198,10 +210,12 @@ impl Store {
         let Some(raw) = get_keyed(self, LLM_OUTPUTS.data, input_hash)? else {
             return Ok(None);
         };
-        serde_json::from_slice(&raw).map(Some).map_err(|e| StoreError::Decode {
-            table: LLM_OUTPUTS.data.into(),
-            message: e.to_string(),
-        })
+        serde_json::from_slice(&raw)
+            .map(Some)
+            .map_err(|e| StoreError::Decode {
+                table: LLM_OUTPUTS.data.into(),
+                message: e.to_string(),
+            })
     }
 
     /// Stores a computed snapshot (e.g. metrics after a sync), sealed.
@@ -239,7 +253,8 @@ impl Store {
                 .map_err(|e| db_err("read audit")(&e))?
                 .map_or(1, |(k, _)| k.value() + 1);
             let sealed = self.seal("audit", &next.to_be_bytes(), &json);
-            t.insert(next, sealed.as_slice()).map_err(|e| db_err("write audit")(&e))?;
+            t.insert(next, sealed.as_slice())
+                .map_err(|e| db_err("write audit")(&e))?;
             next
         };
         txn.commit().map_err(|e| db_err("commit")(&e))?;
