@@ -39,7 +39,10 @@ pub enum Command {
     /// Run the cockpit on the built-in demo organisation (no account needed).
     Demo(DemoArgs),
     /// Pull activity from the configured sources into the store, then purge.
-    Sync,
+    Sync(SyncArgs),
+    /// Import activity from local files (no API needed).
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print the stored records you may see.
     Export(ExportArgs),
     /// Delete records older than the retention window (LLM answers included).
@@ -61,6 +64,44 @@ pub struct DemoArgs {
     /// Sync and print a summary instead of opening the cockpit.
     #[arg(long)]
     pub headless: bool,
+}
+
+/// `sync` options.
+#[derive(Debug, Clone, Args, Default)]
+pub struct SyncArgs {
+    /// Only this source: github, jira, slack, zoom or confluence (repeatable).
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// Ignore the cursors and fetch everything again.
+    #[arg(long)]
+    pub full: bool,
+}
+
+/// `import` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A local git clone: commits, authors, co-authors, files touched.
+    Git {
+        /// Path of the clone.
+        path: PathBuf,
+        /// Repository name to record (default: the folder name).
+        #[arg(long)]
+        repo: Option<String>,
+    },
+    /// A Slack workspace export (zip file or unpacked folder).
+    SlackExport {
+        /// The export.
+        path: PathBuf,
+    },
+    /// WebVTT transcripts of one meeting.
+    Vtt {
+        /// One or more .vtt files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Meeting id or UUID the transcript belongs to.
+        #[arg(long)]
+        meeting: String,
+    },
 }
 
 /// `export` options.

@@ -3,6 +3,7 @@
 //! layers below return typed errors.
 
 mod demo;
+mod import;
 mod maintain;
 mod snapshot;
 mod sync_cmd;
@@ -28,7 +29,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => runtime()?.block_on(sync_cmd::cockpit(g)),
         Some(Command::Demo(args)) => runtime()?.block_on(demo::demo(g, &args)),
-        Some(Command::Sync) => runtime()?.block_on(sync_cmd::sync(g)),
+        Some(Command::Sync(args)) => runtime()?.block_on(sync_cmd::sync(g, &args)),
+        Some(Command::Import(cmd)) => import::import(g, &cmd),
         Some(Command::Export(_)) => maintain::export(g),
         Some(Command::Purge) => maintain::purge(g),
         Some(Command::Key(KeyCommand::Init)) => maintain::key_init(g),

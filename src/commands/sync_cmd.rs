@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use super::snapshot::{SNAPSHOT_NAME, compute_snapshot};
 use super::{load_config, open_store, unix_user};
 use crate::access::Viewer;
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, SyncArgs};
 use crate::config::Config;
 use crate::insight::Snapshot;
 use crate::model::Source;
@@ -160,8 +160,20 @@ pub(crate) fn print_reports(reports: &[SourceReport]) {
 }
 
 /// `sync`: pull, purge, recompute, report.
-pub(super) async fn sync(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let (cfg, _) = load_config(g)?;
+pub(super) async fn sync(g: &GlobalArgs, args: &SyncArgs) -> anyhow::Result<ExitCode> {
+    let (mut cfg, _) = load_config(g)?;
+    if !args.sources.is_empty() {
+        const KNOWN: [&str; 5] = ["github", "jira", "slack", "zoom", "confluence"];
+        if let Some(bad) = args.sources.iter().find(|s| !KNOWN.contains(&s.as_str())) {
+            anyhow::bail!("unknown source {bad:?}; use one of: {}", KNOWN.join(", "));
+        }
+        let on = |name: &str| args.sources.iter().any(|s| s == name);
+        cfg.github.enabled &= on("github");
+        cfg.jira.enabled &= on("jira");
+        cfg.slack.enabled &= on("slack");
+        cfg.zoom.enabled &= on("zoom");
+        cfg.confluence.enabled &= on("confluence");
+    }
     let enabled = [
         cfg.github.enabled,
         cfg.jira.enabled,
@@ -174,7 +186,7 @@ pub(super) async fn sync(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
         "no source is enabled in the configuration; set `enabled = true` in a provider section"
     );
     let store = open_store(g, &cfg, true)?;
-    let reports = sync_all(&store, &cfg, &Progress::default(), false).await;
+    let reports = sync_all(&store, &cfg, &Progress::default(), args.full).await;
     print_reports(&reports);
     let purge = store.purge(Timestamp::now(), cfg.retention_days)?;
     println!("{purge}");
