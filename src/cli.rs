@@ -43,6 +43,8 @@ pub enum Command {
     /// Import activity from local files (no API needed).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Check the configuration, key, store, sources and identities.
+    Doctor,
     /// Print the stored records you may see.
     Export(ExportArgs),
     /// Delete records older than the retention window (LLM answers included).

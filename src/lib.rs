@@ -23,6 +23,7 @@
 //! - [`sync`]: pulls sources into the store.
 //! - [`analytics`]: pure metric functions.
 //! - [`insight`]: intelligence cards drawn from the metrics.
+//! - [`identity`]: one person per human across providers.
 //! - [`access`]: who may see what.
 //! - [`ui`]: the terminal cockpit.
 //! - [`cli`] and [`commands`]: the command line and what each command does.
@@ -34,6 +35,7 @@ pub mod analytics;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod identity;
 pub mod insight;
 pub mod model;
 pub mod replay;

@@ -3,6 +3,7 @@
 //! layers below return typed errors.
 
 mod demo;
+mod doctor;
 mod import;
 mod maintain;
 mod snapshot;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Demo(args)) => runtime()?.block_on(demo::demo(g, &args)),
         Some(Command::Sync(args)) => runtime()?.block_on(sync_cmd::sync(g, &args)),
         Some(Command::Import(cmd)) => import::import(g, &cmd),
+        Some(Command::Doctor) => runtime()?.block_on(doctor::doctor(g)),
         Some(Command::Export(_)) => maintain::export(g),
         Some(Command::Purge) => maintain::purge(g),
         Some(Command::Key(KeyCommand::Init)) => maintain::key_init(g),

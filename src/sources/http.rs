@@ -346,13 +346,15 @@ impl HttpClient {
         let url = self.url(path)?;
         let endpoint = url.path().to_string();
         let mut attempt = 0u32;
+        let mut last_error: Option<HttpError> = None;
         loop {
             attempt += 1;
             if self.budget_used.fetch_add(1, Ordering::Relaxed) >= self.budget {
-                return Err(HttpError::Budget {
+                // Out of budget while retrying: the failure that made us retry is the news.
+                return Err(last_error.unwrap_or(HttpError::Budget {
                     provider: self.provider,
                     budget: self.budget,
-                });
+                }));
             }
             self.requests.fetch_add(1, Ordering::Relaxed);
             let mut req = self.inner.request(method.clone(), url.clone()).query(query);
@@ -402,6 +404,7 @@ impl HttpClient {
                         continue;
                     }
                     if status.is_server_error() && attempt <= MAX_RETRIES {
+                        last_error = Some(self.status_error(&endpoint, status, &body));
                         self.wait(backoff(attempt), &format!("HTTP {} on {endpoint}, retrying", status.as_u16()))
                             .await;
                         continue;
@@ -409,8 +412,15 @@ impl HttpClient {
                     return Err(self.status_error(&endpoint, status, &body));
                 }
                 Err(e) => {
+                    let e = e.without_url();
                     let retryable = e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
                     if retryable && attempt <= MAX_RETRIES {
+                        last_error = Some(HttpError::Network {
+                            provider: self.provider,
+                            endpoint: endpoint.clone(),
+                            attempts: attempt,
+                            message: describe(&e),
+                        });
                         self.wait(backoff(attempt), &format!("network error on {endpoint}, retrying")).await;
                         continue;
                     }
@@ -418,7 +428,7 @@ impl HttpClient {
                         provider: self.provider,
                         endpoint,
                         attempts: attempt,
-                        message: scrub(&e.without_url().to_string()),
+                        message: describe(&e),
                     });
                 }
             }
@@ -485,6 +495,21 @@ fn error_detail(body: &[u8]) -> Option<String> {
         })
         .or_else(|| v.get("error").and_then(|m| m.as_str()).map(str::to_string))?;
     Some(scrub(&text.chars().take(200).collect::<String>()))
+}
+
+/// A reqwest error with its causes ("error sending request: connection
+/// refused"), URL removed, credentials scrubbed.
+fn describe(e: &reqwest::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = c.source();
+    }
+    scrub(&parts.join(": "))
 }
 
 /// Removes anything that looks like a credential from a message.
