@@ -55,7 +55,11 @@ fn norm(s: &str) -> String {
 /// The login inside a GitHub no-reply address, if it is one.
 pub fn github_noreply_login(email: &str) -> Option<String> {
     let local = norm(email).strip_suffix("@users.noreply.github.com")?.to_string();
-    Some(local.split_once('+').map_or(local.clone(), |(_, login)| login.to_string()))
+    Some(
+        local
+            .split_once('+')
+            .map_or(local.clone(), |(_, login)| login.to_string()),
+    )
 }
 
 impl Directory {
@@ -89,7 +93,9 @@ impl Directory {
         if let Some(n) = self.by_email.get(&norm(email)) {
             return Some(n);
         }
-        github_noreply_login(email).and_then(|l| self.by_login.get(&l)).map(String::as_str)
+        github_noreply_login(email)
+            .and_then(|l| self.by_login.get(&l))
+            .map(String::as_str)
     }
 
     /// The person behind a provider id (mapping first, then email-shaped ids).
@@ -121,10 +127,10 @@ impl Directory {
         };
         for r in records {
             match r {
-                Record::Person(p) if !p.is_bot => {
-                    if p.email.as_deref().and_then(|e| self.by_email(e)).is_none() {
-                        note(p.meta.source, &p.meta.source_id, &p.display_name);
-                    }
+                Record::Person(p)
+                    if !p.is_bot && p.email.as_deref().and_then(|e| self.by_email(e)).is_none() =>
+                {
+                    note(p.meta.source, &p.meta.source_id, &p.display_name);
                 }
                 Record::WorkItem(w) => {
                     for a in w.assignee.iter().chain(w.reporter.iter()) {
@@ -136,7 +142,9 @@ impl Directory {
                 Record::Commit(c) => {
                     for s in std::iter::once(&c.author).chain(c.co_authors.iter()) {
                         let known = self.by_email(&s.email).is_some()
-                            || s.login.as_deref().is_some_and(|l| self.resolve(Source::Github, l).is_some());
+                            || s.login
+                                .as_deref()
+                                .is_some_and(|l| self.resolve(Source::Github, l).is_some());
                         if !known {
                             note(c.meta.source, &s.email, &s.name);
                         }
@@ -199,7 +207,10 @@ mod tests {
         assert_eq!(d.resolve(Source::Jira, "acc-1"), Some("Ada Lovelace"));
         assert_eq!(d.resolve(Source::Github, "ADA-L"), Some("Ada Lovelace"));
         assert_eq!(d.by_email("ada@example.COM"), Some("Ada Lovelace"));
-        assert_eq!(d.by_email("1234+ada-l@users.noreply.github.com"), Some("Ada Lovelace"));
+        assert_eq!(
+            d.by_email("1234+ada-l@users.noreply.github.com"),
+            Some("Ada Lovelace")
+        );
         assert_eq!(d.by_email("ada-l@users.noreply.github.com"), Some("Ada Lovelace"));
         assert_eq!(d.resolve(Source::Jira, "acc-2"), None);
         assert_eq!(d.by_email("bob@example.com"), None);

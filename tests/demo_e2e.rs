@@ -26,7 +26,11 @@ fn run(args: &[&str], home: &Path) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -46,7 +50,10 @@ fn demo_headless_then_export_purge_and_plaintext_scan() {
     let key = home.path().join("config/async-cockpit/key");
     assert!(key.exists(), "{shown}");
 
-    let out = run(&["--data-dir", d, "--site", "demo", "export", "--json"], home.path());
+    let out = run(
+        &["--data-dir", d, "--site", "demo", "export", "--json"],
+        home.path(),
+    );
     assert!(out.status.success(), "{}", text(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let records = doc["records"].as_array().unwrap();
@@ -77,19 +84,29 @@ fn demo_headless_then_export_purge_and_plaintext_scan() {
         }
     }
     for m in &markers {
-        assert!(!contains(&raw, m.as_bytes()), "{m:?} is readable in the store file");
+        assert!(
+            !contains(&raw, m.as_bytes()),
+            "{m:?} is readable in the store file"
+        );
     }
 
     let out = run(&["--data-dir", d, "--site", "demo", "purge"], home.path());
     let shown = text(&out);
     assert!(out.status.success(), "{shown}");
-    assert!(shown.contains("work_item") && shown.contains("llm_output") && shown.contains("total"), "{shown}");
+    assert!(
+        shown.contains("work_item") && shown.contains("llm_output") && shown.contains("total"),
+        "{shown}"
+    );
 
     // A wrong key is named, never garbage.
     std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
     let out = run(&["--data-dir", d, "--site", "demo", "export"], home.path());
     assert!(!out.status.success());
-    assert!(text(&out).contains("wrong passphrase or key file for site 'demo'"), "{}", text(&out));
+    assert!(
+        text(&out).contains("wrong passphrase or key file for site 'demo'"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]

@@ -189,7 +189,7 @@ fn issue(n: u32) -> Value {
         "fields": {"summary": format!("Issue {n}"), "created": "2025-12-01T09:00:00.000+0000",
                    "updated": format!("2025-12-{:02}T09:00:00.000+0000", 1 + n % 28),
                    "status": {"name": "To Do", "statusCategory": {"key": "new"}},
-                   "customfield_10016": if n % 5 == 0 { Value::Null } else { json!(n % 8) }},
+                   "customfield_10016": if n.is_multiple_of(5) { Value::Null } else { json!(n % 8) }},
         "changelog": {"startAt": 0, "maxResults": 100, "total": 0, "histories": []}
     })
 }

@@ -173,6 +173,6 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         viewer: viewer.name,
     };
     drop(store);
-    tokio::task::block_in_place(|| super::open_cockpit(data)).context("the cockpit failed")?;
+    tokio::task::block_in_place(|| crate::ui::run_cockpit(data, None)).context("the cockpit failed")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -109,13 +109,3 @@ pub(crate) fn open_store(g: &GlobalArgs, cfg: &Config, create: bool) -> anyhow::
 pub(crate) fn unix_user() -> Option<String> {
     std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).ok()
 }
-
-/// Opens the terminal cockpit on `data` (blocking until the user quits).
-fn open_cockpit(data: crate::ui::CockpitData) -> std::io::Result<()> {
-    // TEMPORARY until ui::run_cockpit lands.
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&data.snapshot.cards).unwrap_or_default()
-    );
-    Ok(())
-}

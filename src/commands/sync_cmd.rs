@@ -14,11 +14,16 @@ use crate::cli::{GlobalArgs, SyncArgs};
 use crate::config::Config;
 use crate::insight::Snapshot;
 use crate::model::Source;
+use crate::sources::confluence::ConfluenceClient;
+use crate::sources::github::GithubClient;
 use crate::sources::http::Auth;
 use crate::sources::jira::JiraClient;
-use crate::store::Store;
+use crate::sources::slack::SlackClient;
 use crate::sources::zoom::{ZoomClient, ZoomCredentials};
-use crate::sync::{Progress, SourceReport, SyncEvent, sync_jira, sync_zoom};
+use crate::store::Store;
+use crate::sync::{
+    Progress, SourceReport, SyncEvent, sync_confluence, sync_github, sync_jira, sync_slack, sync_zoom,
+};
 use crate::ui::CockpitData;
 
 /// Requests one provider may make in one sync run.
@@ -58,7 +63,11 @@ pub(crate) fn jira_client(store: &Store, cfg: &Config) -> anyhow::Result<JiraCli
 /// config names, else the sealed `zoom` secret written by `auth set zoom` as
 /// `ACCOUNT_ID:CLIENT_ID:CLIENT_SECRET`.
 pub(crate) fn zoom_credentials(store: &Store, cfg: &Config) -> anyhow::Result<ZoomCredentials> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !name.is_empty() && !v.trim().is_empty());
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !name.is_empty() && !v.trim().is_empty())
+    };
     if let (Some(a), Some(c), Some(sec)) = (
         env(&cfg.zoom.account_id_env),
         env(&cfg.zoom.client_id_env),
@@ -79,11 +88,13 @@ pub(crate) fn zoom_credentials(store: &Store, cfg: &Config) -> anyhow::Result<Zo
     })?;
     let mut parts = sealed.splitn(3, ':');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(a), Some(c), Some(sec)) if !a.is_empty() && !c.is_empty() && !sec.is_empty() => Ok(ZoomCredentials {
-            account_id: a.to_string(),
-            client_id: c.to_string(),
-            client_secret: Arc::new(Zeroizing::new(sec.to_string())),
-        }),
+        (Some(a), Some(c), Some(sec)) if !a.is_empty() && !c.is_empty() && !sec.is_empty() => {
+            Ok(ZoomCredentials {
+                account_id: a.to_string(),
+                client_id: c.to_string(),
+                client_secret: Arc::new(Zeroizing::new(sec.to_string())),
+            })
+        }
         _ => anyhow::bail!("the sealed zoom secret must be ACCOUNT_ID:CLIENT_ID:CLIENT_SECRET"),
     }
 }
@@ -102,17 +113,92 @@ fn wait_hook(progress: &Progress, source: Source) -> crate::sources::http::WaitH
 /// Syncs every enabled source that this version supports, concurrently; a
 /// source that cannot start (no token, bad URL) gets a report with its error,
 /// and one failing source never stops the others.
-pub(crate) async fn sync_all(store: &Store, cfg: &Config, progress: &Progress, full: bool) -> Vec<SourceReport> {
+pub(crate) async fn sync_all(
+    store: &Store,
+    cfg: &Config,
+    progress: &Progress,
+    full: bool,
+) -> Vec<SourceReport> {
     type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = SourceReport> + Send + 'a>>;
     let mut jobs: Vec<Job<'_>> = Vec::new();
     let mut reports = Vec::new();
     if cfg.jira.enabled {
         match jira_client(store, cfg) {
             Ok(client) => {
-                let client = client.clone().with_http(client.http().clone().with_wait_hook(wait_hook(progress, Source::Jira)));
-                jobs.push(Box::pin(async move { sync_jira(store, cfg, &client, progress, full).await }));
+                let client = client.clone().with_http(
+                    client
+                        .http()
+                        .clone()
+                        .with_wait_hook(wait_hook(progress, Source::Jira)),
+                );
+                jobs.push(Box::pin(async move {
+                    sync_jira(store, cfg, &client, progress, full).await
+                }));
             }
             Err(e) => reports.push(failed(Source::Jira, &e)),
+        }
+    }
+    if cfg.github.enabled {
+        let client = token(store, "github", &cfg.github.token_env)
+            .and_then(|t| Ok(GithubClient::new(&cfg.github, Auth::Bearer(t), REQUEST_BUDGET)?));
+        match client {
+            Ok(client) => {
+                let client = client.clone().with_http(
+                    client
+                        .http()
+                        .clone()
+                        .with_wait_hook(wait_hook(progress, Source::Github)),
+                );
+                jobs.push(Box::pin(async move {
+                    sync_github(store, cfg, &client, progress, full).await
+                }));
+            }
+            Err(e) => reports.push(failed(Source::Github, &e)),
+        }
+    }
+    if cfg.slack.enabled {
+        let client = token(store, "slack", &cfg.slack.token_env)
+            .and_then(|t| Ok(SlackClient::new(&cfg.slack, Auth::Bearer(t), REQUEST_BUDGET)?));
+        match client {
+            Ok(client) => {
+                let client = client.clone().with_http(
+                    client
+                        .http()
+                        .clone()
+                        .with_wait_hook(wait_hook(progress, Source::Slack)),
+                );
+                jobs.push(Box::pin(async move {
+                    sync_slack(store, cfg, &client, progress, full).await
+                }));
+            }
+            Err(e) => reports.push(failed(Source::Slack, &e)),
+        }
+    }
+    if cfg.confluence.enabled {
+        let client = token(store, "confluence", &cfg.confluence.token_env).and_then(|t| {
+            let auth = if cfg.confluence.user.is_empty() {
+                Auth::Bearer(t)
+            } else {
+                Auth::Basic {
+                    user: cfg.confluence.user.clone(),
+                    token: t,
+                }
+            };
+            Ok(ConfluenceClient::new(&cfg.confluence, auth, REQUEST_BUDGET)?)
+        });
+        match client {
+            Ok(client) => {
+                let client = client.clone().with_http(
+                    client
+                        .http()
+                        .clone()
+                        .with_wait_hook(wait_hook(progress, Source::Confluence)),
+                );
+                jobs.push(Box::pin(async move {
+                    sync_confluence(store, cfg, &client, progress, full).await
+                }));
+            }
+            Err(e) => reports.push(failed(Source::Confluence, &e)),
         }
     }
     if cfg.zoom.enabled {
@@ -120,8 +206,15 @@ pub(crate) async fn sync_all(store: &Store, cfg: &Config, progress: &Progress, f
             .and_then(|creds| Ok(ZoomClient::new(&cfg.zoom, creds, REQUEST_BUDGET)?));
         match client {
             Ok(client) => {
-                let client = client.clone().with_http(client.http().clone().with_wait_hook(wait_hook(progress, Source::Zoom)));
-                jobs.push(Box::pin(async move { sync_zoom(store, cfg, client, progress, full).await }));
+                let client = client.clone().with_http(
+                    client
+                        .http()
+                        .clone()
+                        .with_wait_hook(wait_hook(progress, Source::Zoom)),
+                );
+                jobs.push(Box::pin(async move {
+                    sync_zoom(store, cfg, client, progress, full).await
+                }));
             }
             Err(e) => reports.push(failed(Source::Zoom, &e)),
         }
@@ -218,6 +311,6 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
         viewer: viewer.name,
     };
     drop(store);
-    tokio::task::block_in_place(|| super::open_cockpit(data)).context("the cockpit failed")?;
+    tokio::task::block_in_place(|| crate::ui::run_cockpit(data, None)).context("the cockpit failed")?;
     Ok(ExitCode::SUCCESS)
 }

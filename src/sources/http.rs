@@ -310,8 +310,14 @@ impl HttpClient {
     ///
     /// # Errors
     /// Any [`HttpError`].
-    pub async fn get_bytes(&self, path: &str, query: &[(&str, String)]) -> Result<(u16, bytes::Bytes), HttpError> {
-        let f = self.execute(reqwest::Method::GET, path, query, None, Body::None, None).await?;
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(u16, bytes::Bytes), HttpError> {
+        let f = self
+            .execute(reqwest::Method::GET, path, query, None, Body::None, None)
+            .await?;
         Ok((f.status, f.body))
     }
 
@@ -321,8 +327,14 @@ impl HttpClient {
     ///
     /// # Errors
     /// Any [`HttpError`].
-    pub async fn get(&self, path: &str, query: &[(&str, String)], if_none_match: Option<&str>) -> Result<Fetched, HttpError> {
-        self.execute(reqwest::Method::GET, path, query, if_none_match, Body::None, None).await
+    pub async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        if_none_match: Option<&str>,
+    ) -> Result<Fetched, HttpError> {
+        self.execute(reqwest::Method::GET, path, query, if_none_match, Body::None, None)
+            .await
     }
 
     /// POST to `path` with `body`; `auth` overrides the client's credentials
@@ -330,8 +342,15 @@ impl HttpClient {
     ///
     /// # Errors
     /// Any [`HttpError`].
-    pub async fn post(&self, path: &str, query: &[(&str, String)], body: Body<'_>, auth: Option<&Auth>) -> Result<Fetched, HttpError> {
-        self.execute(reqwest::Method::POST, path, query, None, body, auth).await
+    pub async fn post(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        body: Body<'_>,
+        auth: Option<&Auth>,
+    ) -> Result<Fetched, HttpError> {
+        self.execute(reqwest::Method::POST, path, query, None, body, auth)
+            .await
     }
 
     async fn execute(
@@ -347,6 +366,9 @@ impl HttpClient {
         let endpoint = url.path().to_string();
         let mut attempt = 0u32;
         let mut last_error: Option<HttpError> = None;
+        // A POST may have taken effect before the answer was lost (a posted
+        // standup): only GETs are retried after errors; 429s are safe to retry.
+        let idempotent = method == reqwest::Method::GET;
         loop {
             attempt += 1;
             if self.budget_used.fetch_add(1, Ordering::Relaxed) >= self.budget {
@@ -400,13 +422,17 @@ impl HttpClient {
                         if attempt > MAX_RETRIES + 2 {
                             return Err(self.status_error(&endpoint, status, &body));
                         }
-                        self.wait(wait.min(MAX_RATE_WAIT), &format!("rate limited on {endpoint}")).await;
+                        self.wait(wait.min(MAX_RATE_WAIT), &format!("rate limited on {endpoint}"))
+                            .await;
                         continue;
                     }
-                    if status.is_server_error() && attempt <= MAX_RETRIES {
+                    if status.is_server_error() && attempt <= MAX_RETRIES && idempotent {
                         last_error = Some(self.status_error(&endpoint, status, &body));
-                        self.wait(backoff(attempt), &format!("HTTP {} on {endpoint}, retrying", status.as_u16()))
-                            .await;
+                        self.wait(
+                            backoff(attempt),
+                            &format!("HTTP {} on {endpoint}, retrying", status.as_u16()),
+                        )
+                        .await;
                         continue;
                     }
                     return Err(self.status_error(&endpoint, status, &body));
@@ -414,14 +440,18 @@ impl HttpClient {
                 Err(e) => {
                     let e = e.without_url();
                     let retryable = e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
-                    if retryable && attempt <= MAX_RETRIES {
+                    if retryable && attempt <= MAX_RETRIES && idempotent {
                         last_error = Some(HttpError::Network {
                             provider: self.provider,
                             endpoint: endpoint.clone(),
                             attempts: attempt,
                             message: describe(&e),
                         });
-                        self.wait(backoff(attempt), &format!("network error on {endpoint}, retrying")).await;
+                        self.wait(
+                            backoff(attempt),
+                            &format!("network error on {endpoint}, retrying"),
+                        )
+                        .await;
                         continue;
                     }
                     return Err(HttpError::Network {

@@ -4,8 +4,12 @@
 //! Owns: requests, pagination, wire types and their mapping. Must not: write
 //! to the store (the sync layer does) or compute metrics.
 
+pub mod confluence;
+pub mod github;
 pub mod http;
+pub mod import;
 pub mod jira;
+pub mod slack;
 pub mod time;
 pub mod transcript;
 pub mod zoom;

@@ -157,14 +157,27 @@ impl ZoomClient {
             ("grant_type", "account_credentials".to_string()),
             ("account_id", self.creds.account_id.clone()),
         ];
-        let f = self.oauth.post("/oauth/token", &q, Body::None, Some(&basic)).await?;
+        let f = self
+            .oauth
+            .post("/oauth/token", &q, Body::None, Some(&basic))
+            .await?;
         let v: Value = f.json(Source::Zoom, "/oauth/token")?;
-        let token = v.get("access_token").and_then(Value::as_str).ok_or(ZoomError::NoToken)?;
-        self.api = self.api.with_auth(Auth::Bearer(Arc::new(Zeroizing::new(token.to_string()))));
+        let token = v
+            .get("access_token")
+            .and_then(Value::as_str)
+            .ok_or(ZoomError::NoToken)?;
+        self.api = self
+            .api
+            .with_auth(Auth::Bearer(Arc::new(Zeroizing::new(token.to_string()))));
         Ok(self)
     }
 
-    async fn all_pages(&self, path: &str, items: &str, query: &[(&str, String)]) -> Result<Vec<Value>, HttpError> {
+    async fn all_pages(
+        &self,
+        path: &str,
+        items: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<Value>, HttpError> {
         let mut out = Vec::new();
         let mut token = String::new();
         loop {
@@ -221,7 +234,10 @@ impl ZoomClient {
     /// Any [`HttpError`].
     pub async fn instances(&self, m: &ListedMeeting) -> Result<Vec<String>, HttpError> {
         if matches!(m.kind, 3 | 8) {
-            let v: Value = self.api.get_json(&format!("/past_meetings/{}/instances", m.id), &[]).await?;
+            let v: Value = self
+                .api
+                .get_json(&format!("/past_meetings/{}/instances", m.id), &[])
+                .await?;
             Ok(v.get("meetings")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|i| s(i, "uuid")).collect())
@@ -239,14 +255,15 @@ impl ZoomClient {
         let enc = encode_uuid(uuid);
         let path = format!("/past_meetings/{enc}");
         let d: Value = self.api.get_json(&path, &[]).await?;
-        let start = s(&d, "start_time").as_deref().and_then(parse_provider_time).ok_or_else(|| {
-            HttpError::Decode {
+        let start = s(&d, "start_time")
+            .as_deref()
+            .and_then(parse_provider_time)
+            .ok_or_else(|| HttpError::Decode {
                 provider: Source::Zoom,
                 endpoint: path.clone(),
                 status: 200,
                 message: "past meeting without a valid start_time".into(),
-            }
-        })?;
+            })?;
         let end = s(&d, "end_time").as_deref().and_then(parse_provider_time);
         let minutes = d
             .get("duration")
@@ -254,7 +271,11 @@ impl ZoomClient {
             .or_else(|| end.map(|e| (e.duration_since(start).as_secs().max(0) / 60) as u64))
             .unwrap_or(0);
         let participants = self
-            .all_pages(&format!("/report/meetings/{enc}/participants"), "participants", &[])
+            .all_pages(
+                &format!("/report/meetings/{enc}/participants"),
+                "participants",
+                &[],
+            )
             .await?;
         let attendance = participants
             .iter()
@@ -277,7 +298,10 @@ impl ZoomClient {
                 event_time: end.unwrap_or(start),
                 fetched_at: Timestamp::now(),
             },
-            meeting_id: d.get("id").map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default(),
+            meeting_id: d
+                .get("id")
+                .map(|v| v.to_string().trim_matches('"').to_string())
+                .unwrap_or_default(),
             topic: s(&d, "topic").unwrap_or_default(),
             host: s(&d, "user_email"),
             start,
@@ -291,7 +315,13 @@ impl ZoomClient {
     ///
     /// # Errors
     /// Any [`ZoomError`].
-    pub async fn transcripts(&self, user_id: &str, from: &str, to: &str, site: &str) -> Result<Vec<Transcript>, ZoomError> {
+    pub async fn transcripts(
+        &self,
+        user_id: &str,
+        from: &str,
+        to: &str,
+        site: &str,
+    ) -> Result<Vec<Transcript>, ZoomError> {
         let recs = self
             .all_pages(
                 &format!("/users/{user_id}/recordings"),
@@ -303,8 +333,15 @@ impl ZoomClient {
         for r in &recs {
             let Some(uuid) = s(r, "uuid") else { continue };
             let start = s(r, "start_time").as_deref().and_then(parse_provider_time);
-            let files = r.get("recording_files").and_then(Value::as_array).cloned().unwrap_or_default();
-            for f in files.iter().filter(|f| s(f, "file_type").as_deref() == Some("TRANSCRIPT")) {
+            let files = r
+                .get("recording_files")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for f in files
+                .iter()
+                .filter(|f| s(f, "file_type").as_deref() == Some("TRANSCRIPT"))
+            {
                 let Some(url) = s(f, "download_url") else { continue };
                 let target = self.api.resolve(&url)?;
                 let (_, body) = self.api.get_bytes(target.as_str(), &[]).await?;
@@ -336,7 +373,10 @@ mod tests {
         assert_eq!(encode_uuid("abcDEF12=="), "abcDEF12%3D%3D");
         assert_eq!(encode_uuid("ab+c/d=="), "ab%2Bc%2Fd%3D%3D");
         // Begins with '/' or contains '//': encoded twice.
-        assert_eq!(encode_uuid("/ajXp112QmuoKj4854875=="), "%252FajXp112QmuoKj4854875%253D%253D");
+        assert_eq!(
+            encode_uuid("/ajXp112QmuoKj4854875=="),
+            "%252FajXp112QmuoKj4854875%253D%253D"
+        );
         assert_eq!(encode_uuid("a//b"), "a%252F%252Fb");
     }
 }

@@ -6,10 +6,16 @@
 //! nothing doubled. Must not: parse wire formats (that is `sources`) or
 //! compute metrics.
 
+mod confluence;
+mod github;
 mod jira;
+mod slack;
 mod zoom;
 
+pub use confluence::sync_confluence;
+pub use github::sync_github;
 pub use jira::sync_jira;
+pub use slack::sync_slack;
 pub use zoom::sync_zoom;
 
 use jiff::Timestamp;

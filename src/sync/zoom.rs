@@ -27,7 +27,13 @@ enum Stop {
 
 /// Syncs Zoom into `store`. `client` must not be authorized yet: the token is
 /// fetched here. Never fails as a whole; the report carries the error.
-pub async fn sync_zoom(store: &Store, cfg: &Config, client: ZoomClient, progress: &Progress, full: bool) -> SourceReport {
+pub async fn sync_zoom(
+    store: &Store,
+    cfg: &Config,
+    client: ZoomClient,
+    progress: &Progress,
+    full: bool,
+) -> SourceReport {
     progress.send(SyncEvent::Started { source: Source::Zoom });
     let mut written = vec![(RecordKind::Meeting, 0usize), (RecordKind::Transcript, 0usize)];
     let mut requests = 0;
@@ -105,7 +111,10 @@ async fn run(
     let from = (now - SignedDuration::from_hours(24 * i64::from(cfg.retention_days))).strftime("%Y-%m-%d");
     let to = now.strftime("%Y-%m-%d");
     for user in &users {
-        match client.transcripts(&user.id, &from.to_string(), &to.to_string(), &site).await {
+        match client
+            .transcripts(&user.id, &from.to_string(), &to.to_string(), &site)
+            .await
+        {
             Ok(ts) => {
                 let records: Vec<Record> = ts.into_iter().map(Record::Transcript).collect();
                 written[1].1 += store.write_batch(&records, None)?;

@@ -1,0 +1,371 @@
+//! GitHub sync: per configured repository, the default branch's commits, then
+//! the pull requests (with their reviews, commits and timeline), each page
+//! written with its cursor in one transaction.
+//!
+//! Cursors (sealed like every value): `github:pulls:<owner/repo>` and
+//! `github:commits:<owner/repo>` each hold `{"high": <newest updated_at /
+//! commit date of the last complete walk>, "etag": <ETag of the list's first
+//! page as that walk saw it>}`. The next sync asks for the first page with
+//! `If-None-Match`: a `304` means nothing changed and costs no budget.
+//!
+//! Pull requests are listed newest update first, so the walk stops at the
+//! first one older than `high`. A newest-first walk can only move its cursor
+//! once it reaches the old one: earlier pages are written with their records
+//! alone, and the last page carries the new cursor. A walk cut short (crash,
+//! budget, error) is resumed by the next sync from the first page; pull
+//! requests already stored at the listed `updated_at` are skipped, so nothing
+//! is fetched twice and nothing is lost. Commits are keyed by SHA and
+//! pull requests by number, so rewrites never double a record.
+//!
+//! Default-branch commits go first: in a merge-commit flow a pull request's
+//! commits land on the branch too, and the pull request's own listing (which
+//! knows the number) should be the last to write them.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::{Progress, SourceReport, SyncEvent};
+use crate::config::Config;
+use crate::model::{Record, RecordKind, Source};
+use crate::sources::github::{Bots, Context, GithubClient, GithubError, ListPage, Listed, Repo, map, wire};
+use crate::sources::http::HttpError;
+use crate::store::{Store, StoreError};
+
+/// Why one repository's part of the sync stopped.
+#[derive(Debug, thiserror::Error)]
+enum Stop {
+    #[error(transparent)]
+    Github(#[from] GithubError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Stop {
+    /// The budget is spent: the other repositories would fail the same way.
+    fn is_budget(&self) -> bool {
+        matches!(self, Stop::Github(GithubError::Http(HttpError::Budget { .. })))
+    }
+}
+
+/// The cursor of one list (pull requests or default-branch commits).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct ListCursor {
+    /// Newest `updated_at` (pulls) or commit date (commits) of the last complete walk.
+    #[serde(default)]
+    high: Option<Timestamp>,
+    /// `ETag` of the list's first page as that walk saw it.
+    #[serde(default)]
+    etag: Option<String>,
+}
+
+/// Cursor scope of the pull requests of `repo`.
+fn pulls_scope(repo: &str) -> String {
+    format!("github:pulls:{repo}")
+}
+
+/// Cursor scope of the default-branch commits of `repo`.
+fn commits_scope(repo: &str) -> String {
+    format!("github:commits:{repo}")
+}
+
+/// Syncs GitHub into `store`. Never fails as a whole: one repository failing
+/// does not stop the others, and the report carries every error. `full`
+/// ignores cursors and ETags and walks every list to its end.
+pub async fn sync_github(
+    store: &Store,
+    cfg: &Config,
+    client: &GithubClient,
+    progress: &Progress,
+    full: bool,
+) -> SourceReport {
+    progress.send(SyncEvent::Started {
+        source: Source::Github,
+    });
+    let requests_before = client.http().requests();
+    let bots = Bots::new(&cfg.github.bots);
+    let mut run = Run {
+        store,
+        client,
+        progress,
+        full,
+        site: store.site().to_string(),
+        bots: &bots,
+        jira_projects: &cfg.jira.projects,
+        known: None,
+        written: vec![
+            (RecordKind::PullRequest, 0usize),
+            (RecordKind::Review, 0usize),
+            (RecordKind::Commit, 0usize),
+        ],
+    };
+    let mut errors: Vec<String> = Vec::new();
+    'repos: for name in &cfg.github.repositories {
+        let repo = match Repo::parse(name) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e.to_string());
+                continue;
+            }
+        };
+        for part in [Part::Commits, Part::Pulls] {
+            let result = match part {
+                Part::Commits => run.branch_commits(&repo).await,
+                Part::Pulls => run.pulls(&repo).await,
+            };
+            if let Err(e) = result {
+                tracing::warn!(repo = %repo, error = %e, "github sync of a repository stopped");
+                errors.push(e.to_string());
+                if e.is_budget() {
+                    break 'repos;
+                }
+            }
+        }
+    }
+    let error = (!errors.is_empty()).then(|| errors.join("; "));
+    if let Some(message) = &error {
+        progress.send(SyncEvent::Failed {
+            source: Source::Github,
+            message: message.clone(),
+        });
+    }
+    let report = SourceReport {
+        source: Source::Github,
+        written: run.written,
+        requests: client.http().requests().saturating_sub(requests_before),
+        error,
+        finished: Timestamp::now(),
+    };
+    progress.send(SyncEvent::Finished(report.clone()));
+    report
+}
+
+#[derive(Clone, Copy)]
+enum Part {
+    Commits,
+    Pulls,
+}
+
+struct Run<'a> {
+    store: &'a Store,
+    client: &'a GithubClient,
+    progress: &'a Progress,
+    full: bool,
+    site: String,
+    bots: &'a Bots,
+    jira_projects: &'a [String],
+    /// `(repo, number)` → `updated` of the stored pull requests; loaded on
+    /// first need, kept current as pages are written.
+    known: Option<HashMap<(String, u64), Timestamp>>,
+    written: Vec<(RecordKind, usize)>,
+}
+
+impl Run<'_> {
+    fn cursor(&self, scope: &str) -> Result<ListCursor, StoreError> {
+        if self.full {
+            return Ok(ListCursor::default());
+        }
+        Ok(match self.store.cursor(scope)? {
+            Some(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
+                tracing::warn!(scope, error = %e, "unreadable github cursor; walking the whole list");
+                ListCursor::default()
+            }),
+            None => ListCursor::default(),
+        })
+    }
+
+    /// Writes one page's records, with the cursor when the walk ends here.
+    fn write(
+        &mut self,
+        page: &ListPage,
+        records: &[Record],
+        cursor: Option<(&str, &ListCursor)>,
+    ) -> Result<(), StoreError> {
+        let value = cursor.map(|(scope, c)| (scope, serde_json::to_string(c).unwrap_or_default()));
+        self.store
+            .write_batch(records, value.as_ref().map(|(s, v)| (*s, v.as_str())))?;
+        for rec in records {
+            if let Some(slot) = self.written.iter_mut().find(|(k, _)| *k == rec.kind()) {
+                slot.1 += 1;
+            }
+            if let (Record::PullRequest(pr), Some(known)) = (rec, self.known.as_mut()) {
+                known.insert((pr.repo.clone(), pr.number), pr.updated);
+            }
+        }
+        self.progress.send(SyncEvent::Page {
+            source: Source::Github,
+            endpoint: page.endpoint.clone(),
+            items: records.len(),
+        });
+        Ok(())
+    }
+
+    /// The default branch's commits since the cursor, every page.
+    async fn branch_commits(&mut self, repo: &Repo) -> Result<(), Stop> {
+        let full_name = repo.full_name();
+        let scope = commits_scope(&full_name);
+        let state = self.cursor(&scope)?;
+        let Listed::Page(mut page) = self
+            .client
+            .commits(repo, state.high, state.etag.as_deref())
+            .await?
+        else {
+            return Ok(());
+        };
+        let mut next_state = ListCursor {
+            high: state.high,
+            etag: page.etag.clone(),
+        };
+        loop {
+            let cx = Context {
+                site: &self.site,
+                repo: &full_name,
+                fetched_at: Timestamp::now(),
+                bots: self.bots,
+            };
+            let mut records = Vec::with_capacity(page.items.len());
+            for v in &page.items {
+                match map::commit(v, None, &cx) {
+                    Ok(c) => {
+                        next_state.high = next_state.high.max(Some(c.committed));
+                        records.push(Record::Commit(c));
+                    }
+                    Err(e) => tracing::warn!(error = %e, "skipping commit"),
+                }
+            }
+            let next = page.next.take();
+            let cursor = next.is_none().then_some((scope.as_str(), &next_state));
+            self.write(&page, &records, cursor)?;
+            match next {
+                Some(url) => page = self.client.next_page(&url).await?,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Pull requests updated since the cursor, newest first, with their
+    /// reviews, commits and timeline.
+    async fn pulls(&mut self, repo: &Repo) -> Result<(), Stop> {
+        let full_name = repo.full_name();
+        let scope = pulls_scope(&full_name);
+        let state = self.cursor(&scope)?;
+        let Listed::Page(mut page) = self.client.pulls(repo, state.etag.as_deref()).await? else {
+            return Ok(());
+        };
+        let mut next_state = ListCursor {
+            high: state.high,
+            etag: page.etag.clone(),
+        };
+        loop {
+            let fetched_at = Timestamp::now();
+            let mut records = Vec::new();
+            let mut reached_cursor = false;
+            for v in &page.items {
+                let listed = match map::pull(v, &full_name) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "skipping pull request");
+                        continue;
+                    }
+                };
+                let updated = match map::pull_updated(&listed, &full_name) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "skipping pull request");
+                        continue;
+                    }
+                };
+                next_state.high = next_state.high.max(Some(updated));
+                if !self.full {
+                    // Sorted newest first: from here on everything is older.
+                    if state.high.is_some_and(|high| updated < high) {
+                        reached_cursor = true;
+                        continue;
+                    }
+                    if self.known()?.get(&(full_name.clone(), listed.number)) == Some(&updated) {
+                        continue;
+                    }
+                }
+                let cx = Context {
+                    site: &self.site,
+                    repo: &full_name,
+                    fetched_at,
+                    bots: self.bots,
+                };
+                records.extend(self.pull_records(repo, &listed, &cx).await?);
+            }
+            let next = page.next.take().filter(|_| !reached_cursor);
+            let cursor = next.is_none().then_some((scope.as_str(), &next_state));
+            self.write(&page, &records, cursor)?;
+            match next {
+                Some(url) => page = self.client.next_page(&url).await?,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// One pull request and its reviews and commits, as records.
+    async fn pull_records(
+        &self,
+        repo: &Repo,
+        listed: &wire::Pull,
+        cx: &Context<'_>,
+    ) -> Result<Vec<Record>, Stop> {
+        let n = listed.number;
+        let single_raw = self.client.pull(repo, n).await?;
+        let single = map::pull(&single_raw, cx.repo)
+            .map_err(|e| tracing::warn!(error = %e, "single pull request unreadable; using the list entry"))
+            .ok();
+        let reviews = self.client.reviews(repo, n).await?;
+        let commits = self.client.pull_commits(repo, n).await?;
+        let timeline = map::timeline(&self.client.timeline(repo, n).await?);
+
+        let mut pr = match map::pull_request(listed, single.as_ref(), &timeline, cx) {
+            Ok(pr) => pr,
+            Err(e) => {
+                tracing::warn!(error = %e, "skipping pull request");
+                return Ok(Vec::new());
+            }
+        };
+        if !self.jira_projects.is_empty() {
+            // Only keys of synced projects: "UTF-8" or "SHA-256" in a title is no issue.
+            pr.issue_keys.retain(|k| {
+                let project = k.rsplit_once('-').map_or(k.as_str(), |(p, _)| p);
+                self.jira_projects.iter().any(|p| p.eq_ignore_ascii_case(project))
+            });
+        }
+        let mut out = Vec::with_capacity(1 + reviews.len() + commits.len());
+        out.push(Record::PullRequest(pr));
+        for v in &reviews {
+            match map::review(v, n, cx) {
+                Ok(Some(r)) => out.push(Record::Review(r)),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "skipping review"),
+            }
+        }
+        for v in &commits {
+            match map::commit(v, Some(n), cx) {
+                Ok(c) => out.push(Record::Commit(c)),
+                Err(e) => tracing::warn!(error = %e, "skipping commit"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stored pull requests' `updated`, loaded once per sync.
+    fn known(&mut self) -> Result<&HashMap<(String, u64), Timestamp>, StoreError> {
+        if self.known.is_none() {
+            let mut map = HashMap::new();
+            for rec in self.store.records(RecordKind::PullRequest)? {
+                if let Record::PullRequest(pr) = rec
+                    && pr.meta.source == Source::Github
+                {
+                    map.insert((pr.repo, pr.number), pr.updated);
+                }
+            }
+            self.known = Some(map);
+        }
+        Ok(self.known.get_or_insert_default())
+    }
+}

@@ -1,0 +1,227 @@
+//! Drawing the whole screen from the app state: tabs bar, the current tab,
+//! status line, and the help overlay; or a "terminal too small" notice.
+//!
+//! Rendering is a pure function of ([`App`], [`Theme`], [`Keymap`]) into a
+//! ratatui frame, so it can be snapshot-tested on a `TestBackend`. Must not:
+//! change state, block, or do I/O.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::action::Action;
+use super::app::{App, Tab};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use super::{help, tabs, text};
+
+/// Below this width the cockpit shows only a "too small" notice.
+pub const MIN_WIDTH: u16 = 40;
+/// Below this height the cockpit shows only a "too small" notice.
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Draws the cockpit.
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
+    let area = frame.area();
+    frame.render_widget(Clear, area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
+    let [top, body, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    tabs_bar(frame, top, app, theme, keymap);
+    match app.tab() {
+        Tab::Cards => tabs::cards::render(frame, body, app, theme),
+        Tab::Sprint => tabs::sprint::render(frame, body, app, theme),
+        Tab::Meetings => tabs::meetings::render(frame, body, app, theme),
+        Tab::Sync => tabs::sync::render(frame, body, app, theme),
+    }
+    status_line(frame, bottom, app, theme);
+    if app.help_open() {
+        help::render(frame, area, keymap, theme);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let w = usize::from(area.width);
+    let lines = [
+        Line::styled(text::truncate("terminal too small", w), theme.warning()),
+        Line::styled(
+            text::truncate(
+                &format!(
+                    "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+                    area.width, area.height
+                ),
+                w,
+            ),
+            theme.muted(),
+        ),
+    ];
+    let shown = usize::from(area.height).min(lines.len());
+    let y = area.y + (area.height - shown as u16) / 2;
+    let rect = Rect::new(area.x, y, area.width, shown as u16);
+    frame.render_widget(
+        Paragraph::new(lines[..shown].to_vec()).alignment(Alignment::Center),
+        rect,
+    );
+}
+
+/// `key label` pairs for the tabs bar, generated from the keymap, most
+/// important first (the bar drops them from the end when short of room).
+fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
+    [
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::Sync, "sync"),
+    ]
+    .into_iter()
+    .filter_map(|(a, label)| keymap.key_for(a).map(|k| (k, label)))
+    .collect()
+}
+
+fn tabs_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keymap) {
+    let mut spans = vec![
+        Span::styled(" ASYNC Cockpit ", theme.accent()),
+        Span::styled("│", theme.border()),
+    ];
+    for (i, tab) in Tab::ALL.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("·", theme.muted()));
+        }
+        let number = u8::try_from(i + 1)
+            .ok()
+            .and_then(|n| keymap.bindings().iter().find(|b| b.action == Action::GoToTab(n)))
+            .map(|b| format!("{} ", b.key))
+            .unwrap_or_default();
+        let label = format!(" {number}{} ", tab.title());
+        let style = if tab == app.tab() {
+            theme.selection().patch(theme.accent())
+        } else {
+            theme.text()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    let left = Line::from(spans);
+    let room = usize::from(area.width).saturating_sub(left.width());
+    let mut all = hints(keymap);
+    let right = loop {
+        let mut hint_spans = Vec::new();
+        for (i, (key, label)) in all.iter().enumerate() {
+            let gap = if i > 0 { "  " } else { "" };
+            hint_spans.push(Span::styled(format!("{gap}{key}"), theme.accent()));
+            hint_spans.push(Span::styled(format!(" {label}"), theme.muted()));
+        }
+        hint_spans.push(Span::raw(" "));
+        let line = Line::from(hint_spans);
+        if line.width() <= room || all.is_empty() {
+            break line;
+        }
+        all.pop();
+    };
+    let rw = right.width() as u16;
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(rw)]).areas(area);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right), r);
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// The sync part of the status line, and its style.
+fn sync_summary(app: &App, theme: &Theme) -> (String, Style) {
+    let s = app.sync();
+    let snap = &app.data().snapshot;
+    if let Some(note) = &s.notice {
+        return (note.clone(), theme.warning());
+    }
+    if !s.running.is_empty() {
+        let names: Vec<&str> = s.running.iter().map(|r| r.as_str()).collect();
+        let mut out = format!(
+            "syncing {} · {}, {}",
+            names.join(", "),
+            plural(s.pages, "page"),
+            plural(s.records, "record")
+        );
+        if let Some((src, secs, reason)) = &s.waiting {
+            out.push_str(&format!(" · {src} waits {secs:.0}s ({})", text::one_line(reason)));
+        }
+        return (out, theme.warning());
+    }
+    if s.requested {
+        return ("sync requested…".into(), theme.warning());
+    }
+    if let Some((src, msg)) = &s.last_error {
+        return (format!("{src} failed: {}", text::one_line(msg)), theme.danger());
+    }
+    let Some(t) = app.last_sync() else {
+        return ("never synced".into(), theme.muted());
+    };
+    // Same day as the snapshot: the time is enough.
+    let when = if text::date(t, &snap.time_zone) == text::date(snap.as_of, &snap.time_zone) {
+        text::clock(t, &snap.time_zone)
+    } else {
+        text::time(t, &snap.time_zone)
+    };
+    let failed: Vec<&str> = app
+        .data()
+        .sources
+        .iter()
+        .filter(|r| r.error.is_some())
+        .map(|r| r.source.as_str())
+        .collect();
+    if failed.is_empty() {
+        (format!("synced {when}"), theme.muted())
+    } else {
+        (
+            format!("synced {when} · {} failed", failed.join(", ")),
+            theme.warning(),
+        )
+    }
+}
+
+fn status_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let snap = &app.data().snapshot;
+    let w = usize::from(area.width);
+    let (sync, sync_style) = sync_summary(app, theme);
+    let sync = text::truncate(&sync, (w * 3 / 5).saturating_sub(1));
+    let right_w = text::width(&sync) + 1;
+    let left_w = w.saturating_sub(right_w + 1);
+    let who = format!(
+        "{} ({})",
+        text::one_line(&app.data().viewer),
+        text::one_line(&app.data().role)
+    );
+    // Shorten the place first (team, then site), the viewer last.
+    let places = [
+        format!(" {} · {}", text::one_line(&snap.site), text::one_line(&snap.team)),
+        format!(" {}", text::one_line(&snap.site)),
+    ];
+    let left = match places
+        .into_iter()
+        .find(|p| text::width(p) + 3 + text::width(&who) <= left_w)
+    {
+        Some(place) => Line::from(vec![
+            Span::styled(place, theme.text()),
+            Span::styled(" │ ", theme.border()),
+            Span::styled(who, theme.text()),
+        ]),
+        None => Line::from(Span::styled(
+            text::truncate(&format!(" {who}"), left_w),
+            theme.text(),
+        )),
+    };
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w as u16)]).areas(area);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![Span::styled(sync, sync_style), Span::raw(" ")])),
+        r,
+    );
+}

@@ -1,0 +1,228 @@
+//! Meetings tab: meeting hours per person in the latest week as bars, and a
+//! table of the recent weeks per person. `Open` lists the selected
+//! person's weeks and the meetings behind the latest one.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, Cell, Row, Table, TableState};
+
+use super::{empty, lines_pane, pane, wrapped};
+use crate::insight::Snapshot;
+use crate::ui::app::{App, Tab};
+use crate::ui::text;
+use crate::ui::theme::Theme;
+
+/// Hours a week from which a load is shown as a warning.
+const WARN_HOURS: f64 = 15.0;
+/// Hours a week from which a load is shown as a danger (half a 40h week).
+const DANGER_HOURS: f64 = 20.0;
+
+/// One person's load in the latest week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonLoad {
+    /// Person, as the analytics name them.
+    pub person: String,
+    /// Hours in the latest week.
+    pub hours: f64,
+    /// Meetings in the latest week.
+    pub meetings: usize,
+}
+
+/// The latest week with any meeting data.
+pub fn latest_week(snap: &Snapshot) -> Option<Date> {
+    snap.meeting_load.iter().map(|m| m.week_start).max()
+}
+
+/// Everyone with meeting data, heaviest latest week first, then by name.
+pub fn people(snap: &Snapshot) -> Vec<PersonLoad> {
+    let latest = latest_week(snap);
+    let mut by_person: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    for m in &snap.meeting_load {
+        let entry = by_person.entry(m.person.as_str()).or_default();
+        if Some(m.week_start) == latest {
+            *entry = (m.meeting_hours, m.meetings);
+        }
+    }
+    let mut out: Vec<PersonLoad> = by_person
+        .into_iter()
+        .map(|(p, (hours, meetings))| PersonLoad {
+            person: p.to_string(),
+            hours,
+            meetings,
+        })
+        .collect();
+    out.sort_by(|a, b| b.hours.total_cmp(&a.hours).then_with(|| a.person.cmp(&b.person)));
+    out
+}
+
+fn hours_style(h: f64, theme: &Theme) -> Style {
+    if h >= DANGER_HOURS {
+        theme.danger()
+    } else if h >= WARN_HOURS {
+        theme.warning()
+    } else if h == 0.0 {
+        theme.muted()
+    } else {
+        theme.text()
+    }
+}
+
+/// Draws the tab.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let snap = &app.data().snapshot;
+    let people = people(snap);
+    let Some(latest) = latest_week(snap) else {
+        empty(
+            frame,
+            area,
+            "Meetings",
+            "No meeting attendance yet: sync Zoom to see meeting load.",
+            theme,
+        );
+        return;
+    };
+    let selected = app.selected(Tab::Meetings).min(people.len().saturating_sub(1));
+    let top_h = (people.len() as u16 + 2).clamp(5, 14).min(area.height / 2);
+    let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
+    if app.detail_open(Tab::Meetings) {
+        detail(frame, top, snap, &people[selected].person, theme);
+    } else {
+        bars(frame, top, &people, selected, latest, theme);
+    }
+    table(frame, bottom, snap, &people, selected, theme);
+}
+
+fn bars(frame: &mut Frame, area: Rect, people: &[PersonLoad], selected: usize, week: Date, theme: &Theme) {
+    let block = pane(&format!("Meeting hours · week of {week}"), theme);
+    let inner = block.inner(area);
+    let visible = usize::from(inner.height);
+    if visible == 0 || inner.width < 8 {
+        frame.render_widget(block, area);
+        return;
+    }
+    // Heaviest first: show the top, scrolling just enough to keep the selection.
+    let start = (selected + 1).saturating_sub(visible);
+    let label_w = (usize::from(inner.width) / 3).clamp(4, 28);
+    let bars: Vec<Bar> = people
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(visible)
+        .map(|(i, p)| {
+            let style = if i == selected {
+                theme.accent()
+            } else {
+                hours_style(p.hours, theme)
+            };
+            Bar::default()
+                .value((p.hours * 10.0).round().max(0.0) as u64)
+                .text_value(format!("{:>6}", text::hours(p.hours)))
+                .label(Line::from(text::pad(&text::one_line(&p.person), label_w)))
+                .style(style)
+                .value_style(theme.selection().patch(style))
+        })
+        .collect();
+    let chart = BarChart::horizontal(bars)
+        .block(block)
+        .bar_width(1)
+        .bar_gap(0)
+        .label_style(theme.text());
+    frame.render_widget(chart, area);
+}
+
+fn detail(frame: &mut Frame, area: Rect, snap: &Snapshot, person: &str, theme: &Theme) {
+    let block = pane(person, theme);
+    let w = block.inner(area).width;
+    let mut weeks: Vec<_> = snap.meeting_load.iter().filter(|m| m.person == person).collect();
+    weeks.sort_by_key(|m| std::cmp::Reverse(m.week_start));
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(latest) = weeks.first() {
+        lines.push(Line::styled(
+            format!(
+                "Meetings in the week of {} ({})",
+                latest.week_start,
+                latest.meeting_ids.len()
+            ),
+            theme.muted().add_modifier(Modifier::BOLD),
+        ));
+        lines.extend(wrapped(&latest.meeting_ids.join(" "), w, theme.text()));
+    }
+    lines.push(Line::styled("Weeks", theme.muted().add_modifier(Modifier::BOLD)));
+    for m in &weeks {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}  ", m.week_start), theme.muted()),
+            Span::styled(
+                format!("{:>6}", text::hours(m.meeting_hours)),
+                hours_style(m.meeting_hours, theme),
+            ),
+            Span::styled(format!("  {} meeting(s)", m.meetings), theme.text()),
+        ]));
+    }
+    lines_pane(frame, area, block, lines, theme);
+}
+
+fn table(
+    frame: &mut Frame,
+    area: Rect,
+    snap: &Snapshot,
+    people: &[PersonLoad],
+    selected: usize,
+    theme: &Theme,
+) {
+    let all_weeks: BTreeSet<Date> = snap.meeting_load.iter().map(|m| m.week_start).collect();
+    let name_w = people
+        .iter()
+        .map(|p| text::width(&p.person))
+        .max()
+        .unwrap_or(0)
+        .clamp(10, 32) as u16;
+    // Borders and highlight take 4 cells, the person column `name_w`; each week 8 (with spacing).
+    let room = usize::from(area.width.saturating_sub(4 + name_w)) / 8;
+    let weeks: Vec<Date> = all_weeks
+        .iter()
+        .rev()
+        .take(room.clamp(1, 8))
+        .rev()
+        .copied()
+        .collect();
+    let mut header = vec![Cell::from("Person")];
+    header.extend(
+        weeks
+            .iter()
+            .map(|d| Cell::from(format!("{:>7}", text::short_date(*d)))),
+    );
+    let hours: BTreeMap<(&str, Date), f64> = snap
+        .meeting_load
+        .iter()
+        .map(|m| ((m.person.as_str(), m.week_start), m.meeting_hours))
+        .collect();
+    let rows: Vec<Row> = people
+        .iter()
+        .map(|p| {
+            let mut cells = vec![Cell::from(Span::styled(text::one_line(&p.person), theme.text()))];
+            for d in &weeks {
+                let h = hours.get(&(p.person.as_str(), *d)).copied().unwrap_or(0.0);
+                cells.push(Cell::from(Span::styled(
+                    format!("{:>7}", text::hours(h)),
+                    hours_style(h, theme),
+                )));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let mut widths = vec![Constraint::Length(name_w)];
+    widths.extend(weeks.iter().map(|_| Constraint::Length(7)));
+    let table = Table::new(rows, widths)
+        .flex(Flex::Start)
+        .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
+        .block(pane(&format!("Hours per week ({} people)", people.len()), theme))
+        .row_highlight_style(theme.selection())
+        .highlight_symbol("▶ ");
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
