@@ -54,7 +54,10 @@ fn walk(node: &Value, out: &mut String) {
             ensure_newline(out);
         }
         "paragraph" | "heading" | "codeBlock" | "blockquote" | "panel" | "rule" | "tableRow" => {
-            ensure_newline(out);
+            // The first paragraph of a list item stays on the item's line.
+            if !out.ends_with("- ") {
+                ensure_newline(out);
+            }
             children(node, out);
             out.push('\n');
         }
@@ -93,6 +96,6 @@ mod tests {
                 {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"one"}]}]},
                 {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"two"}]}]}]}
         ]});
-        assert_eq!(flatten(&doc), "Title\nHello @Ada\n- one\n\n- two");
+        assert_eq!(flatten(&doc), "Title\nHello @Ada\n- one\n- two");
     }
 }
