@@ -45,3 +45,123 @@ impl Viewer {
         }
     }
 }
+
+/// Smallest group whose aggregate may be shown (no group small enough to
+/// single a person out).
+pub const MIN_GROUP_SIZE: usize = 3;
+
+/// Label of the aggregated row that stands for the team.
+pub const TEAM_ROW: &str = "Team average";
+
+/// Applies the three rules to a snapshot before it is shown to `viewer`.
+///
+/// - Strategic roles see individual rows; the names of the other people whose
+///   individual rows are shown are returned, so the caller can audit the read
+///   (one record per subject).
+/// - Everyone else sees their own rows, and per week one team row: the mean
+///   meeting hours of the people with data that week, shown only when at
+///   least [`MIN_GROUP_SIZE`] people are in it. No one else's row remains.
+pub fn restrict_snapshot(snapshot: &mut crate::insight::Snapshot, viewer: &Viewer) -> Vec<String> {
+    use std::collections::BTreeMap;
+    if viewer.is_strategic() {
+        let mut others: Vec<String> = snapshot
+            .meeting_load
+            .iter()
+            .map(|m| m.person.clone())
+            .filter(|p| *p != viewer.name)
+            .collect();
+        others.sort();
+        others.dedup();
+        return others;
+    }
+    let mut weeks: BTreeMap<jiff::civil::Date, (f64, usize, usize)> = BTreeMap::new();
+    for m in &snapshot.meeting_load {
+        let e = weeks.entry(m.week_start).or_default();
+        e.0 += m.meeting_hours;
+        e.1 += 1;
+        e.2 += m.meetings;
+    }
+    snapshot.meeting_load.retain(|m| m.person == viewer.name);
+    for (week, (hours, people, meetings)) in weeks {
+        if people >= MIN_GROUP_SIZE {
+            snapshot
+                .meeting_load
+                .push(crate::analytics::meetings::MeetingWeek {
+                    person: TEAM_ROW.to_string(),
+                    week_start: week,
+                    meeting_hours: hours / people as f64,
+                    meetings: meetings / people,
+                    meeting_ids: Vec::new(),
+                });
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::meetings::MeetingWeek;
+    use crate::insight::Snapshot;
+
+    fn week(person: &str, hours: f64) -> MeetingWeek {
+        MeetingWeek {
+            person: person.into(),
+            week_start: jiff::civil::date(2026, 1, 5),
+            meeting_hours: hours,
+            meetings: 2,
+            meeting_ids: vec!["m1".into()],
+        }
+    }
+
+    fn snapshot(rows: Vec<MeetingWeek>) -> Snapshot {
+        Snapshot {
+            site: "s".into(),
+            team: "t".into(),
+            time_zone: "UTC".into(),
+            as_of: jiff::Timestamp::UNIX_EPOCH,
+            cards: vec![],
+            velocity: vec![],
+            meeting_load: rows,
+            counts: vec![],
+        }
+    }
+
+    #[test]
+    fn engineers_see_themselves_and_the_team_mean_only() {
+        let me = Viewer {
+            name: "Ada".into(),
+            roles: vec![],
+        };
+        let mut s = snapshot(vec![week("Ada", 4.0), week("Bob", 8.0), week("Cy", 12.0)]);
+        assert!(restrict_snapshot(&mut s, &me).is_empty());
+        let people: Vec<&str> = s.meeting_load.iter().map(|m| m.person.as_str()).collect();
+        assert_eq!(people, ["Ada", TEAM_ROW]);
+        // (4 + 8 + 12) / 3 = 8 hours.
+        assert_eq!(s.meeting_load[1].meeting_hours, 8.0);
+        assert!(s.meeting_load[1].meeting_ids.is_empty());
+    }
+
+    #[test]
+    fn groups_under_three_get_no_aggregate() {
+        let me = Viewer {
+            name: "Ada".into(),
+            roles: vec![],
+        };
+        let mut s = snapshot(vec![week("Ada", 4.0), week("Bob", 8.0)]);
+        restrict_snapshot(&mut s, &me);
+        let people: Vec<&str> = s.meeting_load.iter().map(|m| m.person.as_str()).collect();
+        assert_eq!(people, ["Ada"]);
+    }
+
+    #[test]
+    fn strategic_reads_name_each_subject_for_the_audit() {
+        let em = Viewer {
+            name: "Eve".into(),
+            roles: vec!["engineering-manager".into()],
+        };
+        let mut s = snapshot(vec![week("Ada", 4.0), week("Bob", 8.0), week("Eve", 1.0)]);
+        assert_eq!(restrict_snapshot(&mut s, &em), ["Ada", "Bob"]);
+        assert_eq!(s.meeting_load.len(), 3);
+    }
+}

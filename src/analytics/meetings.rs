@@ -76,9 +76,9 @@ pub fn meeting_load(meetings: &[Meeting], tz: &TimeZone) -> Vec<MeetingWeek> {
             }
             let person = a
                 .email
-                .clone()
+                .as_deref()
                 .filter(|e| !e.is_empty())
-                .unwrap_or_else(|| a.name.clone());
+                .map_or_else(|| a.name.clone(), str::to_lowercase);
             // Split at week boundaries.
             let mut s = a.join;
             while s < a.leave {
@@ -89,7 +89,7 @@ pub fn meeting_load(meetings: &[Meeting], tz: &TimeZone) -> Vec<MeetingWeek> {
                     .and_then(|d| start_of_day(d, tz))
                     .unwrap_or(a.leave);
                 let e = a.leave.min(next).max(s);
-                let key = (person.to_lowercase(), week);
+                let key = (person.clone(), week);
                 spans.entry(key.clone()).or_default().push((s, e));
                 ids.entry(key).or_default().insert(m.meta.source_id.clone());
                 if e <= s {

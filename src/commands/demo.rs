@@ -166,6 +166,8 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
     } else {
         viewer
     };
+    let mut snapshot = snapshot;
+    super::audit_strategic_read(&store, &viewer, &mut snapshot)?;
     let data = CockpitData {
         snapshot,
         sources: reports,

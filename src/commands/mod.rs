@@ -109,3 +109,23 @@ pub(crate) fn open_store(g: &GlobalArgs, cfg: &Config, create: bool) -> anyhow::
 pub(crate) fn unix_user() -> Option<String> {
     std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).ok()
 }
+
+/// Applies the access rules to `snapshot` for `viewer` and writes one audit
+/// record per other person whose individual figures a strategic viewer is
+/// about to see.
+pub(crate) fn audit_strategic_read(
+    store: &Store,
+    viewer: &crate::access::Viewer,
+    snapshot: &mut crate::insight::Snapshot,
+) -> anyhow::Result<()> {
+    let now = jiff::Timestamp::now();
+    for subject in crate::access::restrict_snapshot(snapshot, viewer) {
+        store.append_audit(&crate::store::AuditEntry {
+            viewer: viewer.name.clone(),
+            subject,
+            view: "cockpit.meetings".into(),
+            at: now,
+        })?;
+    }
+    Ok(())
+}

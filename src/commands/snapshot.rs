@@ -5,12 +5,28 @@ use jiff::Timestamp;
 
 use crate::analytics::{meetings, velocity};
 use crate::config::Config;
+use crate::identity::Directory;
 use crate::insight::{KindCount, Snapshot, cards};
 use crate::model::{Record, RecordKind};
 use crate::store::{Store, StoreError};
 
 /// Snapshot name in the store.
 pub const SNAPSHOT_NAME: &str = "cockpit";
+
+/// Attendance of configured people keyed by their cockpit name (all their
+/// emails count as one person); everyone else keeps their email.
+fn named(mut list: Vec<crate::model::Meeting>, cfg: &Config) -> Vec<crate::model::Meeting> {
+    let dir = Directory::from_config(cfg);
+    for m in &mut list {
+        for a in &mut m.attendance {
+            if let Some(name) = a.email.as_deref().and_then(|e| dir.by_email(e)) {
+                a.name = name.to_string();
+                a.email = None;
+            }
+        }
+    }
+    list
+}
 
 /// Computes the snapshot as of `now` and stores it sealed.
 ///
@@ -37,7 +53,7 @@ pub fn compute_snapshot(store: &Store, cfg: &Config, now: Timestamp) -> Result<S
         time_zone: cfg.team.time_zone.clone(),
         as_of: now,
         cards: cards(&sprints, &items, &velocity, now),
-        meeting_load: meetings::meeting_load(&meetings_list, &cfg.team.tz()),
+        meeting_load: meetings::meeting_load(&named(meetings_list, cfg), &cfg.team.tz()),
         velocity,
         counts: store
             .counts()?

@@ -304,6 +304,8 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
         None => compute_snapshot(&store, &cfg, Timestamp::now())?,
     };
     let viewer = Viewer::from_config(&cfg, unix_user().as_deref());
+    let mut snapshot = snapshot;
+    super::audit_strategic_read(&store, &viewer, &mut snapshot)?;
     let data = CockpitData {
         snapshot,
         sources: Vec::new(),
