@@ -5,5 +5,6 @@
 //! wire formats or anything of the UI. Every public function documents the
 //! definition it follows and its units.
 
+pub mod calendar;
 pub mod meetings;
 pub mod velocity;
