@@ -27,7 +27,8 @@ impl Calendar {
         let ((sh, sm), (eh, em)) = team.hours();
         let mut work_days = [false; 7];
         for (i, d) in work_days.iter_mut().enumerate() {
-            let wd = jiff::civil::Weekday::from_monday_zero_offset(i as i8).unwrap_or(jiff::civil::Weekday::Monday);
+            let wd = jiff::civil::Weekday::from_monday_zero_offset(i as i8)
+                .unwrap_or(jiff::civil::Weekday::Monday);
             *d = team.is_work_day(wd);
         }
         Calendar {
@@ -65,7 +66,12 @@ impl Calendar {
         if !self.is_work_day(d) {
             return None;
         }
-        let at = |t: Time| d.to_datetime(t).to_zoned_datetime(self.tz.clone()).ok().map(|z| z.timestamp());
+        let at = |t: Time| {
+            d.to_datetime(t)
+                .to_zoned_datetime(self.tz.clone())
+                .ok()
+                .map(|z| z.timestamp())
+        };
         Some((at(self.start)?, at(self.end)?))
     }
 
@@ -101,7 +107,10 @@ mod tests {
         assert_eq!(e.to_string(), "2026-03-27T16:00:00Z");
         // Monday after (CEST, UTC+2): 09:00 local = 07:00 UTC.
         let mon = jiff::civil::date(2026, 3, 30);
-        assert_eq!(cal.work_window(mon).map(|w| w.0.to_string()).as_deref(), Some("2026-03-30T07:00:00Z"));
+        assert_eq!(
+            cal.work_window(mon).map(|w| w.0.to_string()).as_deref(),
+            Some("2026-03-30T07:00:00Z")
+        );
         assert_eq!(cal.work_window(jiff::civil::date(2026, 3, 28)), None);
         assert_eq!(cal.work_days_between(fri, mon), vec![fri, mon]);
     }
