@@ -9,9 +9,7 @@
 //!   `tests/fixtures/config/invalid/NAME.toml`). A new pair is picked up without
 //!   touching this file. To write the `.expected` file of a new fixture, run
 //!   `ASYNC_COCKPIT_BLESS=1 cargo test --test config_fixtures`, then read it:
-//!   it must say what is wrong, where (file, line, key) and what to do;
-//! - `pending/NAME.toml` is refused with a message that is not good enough yet;
-//!   `pending/NAME.wanted` is the message it should give (an ignored test).
+//!   it must say what is wrong, where (file, line, key) and what to do.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -204,16 +202,7 @@ fn check_refused(folder: &str, ext: &str, bless: bool) -> usize {
 fn every_invalid_config_fails_with_its_expected_message() {
     let bless = std::env::var_os(BLESS_ENV).is_some_and(|v| v == "1");
     let checked = check_refused("invalid", "expected", bless);
-    assert!(checked >= 16, "invalid fixtures went missing: {checked} left");
-}
-
-/// Files that are refused today, but with a message that misses its line or
-/// its advice. `pending/NAME.wanted` holds the message they should give. When
-/// `src/config` is fixed, move the `.toml` to `invalid/`, bless, and compare.
-#[test]
-#[ignore = "the messages in tests/fixtures/config/pending wait for a fix in src/config"]
-fn pending_configs_fail_with_the_wanted_message() {
-    check_refused("pending", "wanted", false);
+    assert!(checked >= 21, "invalid fixtures went missing: {checked} left");
 }
 
 /// What `Config::load` returned, reduced to what the search order decides.
@@ -327,7 +316,8 @@ fn load_follows_the_search_order() {
     assert_eq!(
         err.to_string(),
         format!(
-            "cannot read config file {}: No such file or directory (os error 2)",
+            "cannot read config file {0} (named by ASYNC_COCKPIT_CONFIG): No such file or directory (os error 2); \
+             fix the path, or create it with `async-cockpit config default > {0}`",
             missing_env.display()
         )
     );
@@ -343,7 +333,8 @@ fn load_follows_the_search_order() {
     assert_eq!(
         err.to_string(),
         format!(
-            "cannot read config file {}: No such file or directory (os error 2)",
+            "cannot read config file {0} (named by --config): No such file or directory (os error 2); \
+             fix the path, or create it with `async-cockpit config default > {0}`",
             missing.display()
         )
     );

@@ -11,7 +11,9 @@ use std::net::IpAddr;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
     /// Not a URL at all.
-    #[error("{url:?} is not a valid URL: {reason}")]
+    #[error(
+        "{url:?} is not a valid URL ({reason}); write the whole URL with its scheme, e.g. \"https://{url}\""
+    )]
     Malformed {
         /// The value given.
         url: String,

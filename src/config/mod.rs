@@ -28,10 +28,15 @@ pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file named by `--config` or `ASYNC_COCKPIT_CONFIG` could not be read.
-    #[error("cannot read config file {path}: {source}")]
+    #[error(
+        "cannot read config file {path} (named by {named_by}): {source}; fix the path, or create it with \
+         `async-cockpit config default > {path}`"
+    )]
     Read {
         /// The file.
         path: PathBuf,
+        /// Who named it: `--config` or `ASYNC_COCKPIT_CONFIG`.
+        named_by: &'static str,
         /// The I/O error.
         source: std::io::Error,
     },
@@ -77,12 +82,12 @@ impl Config {
                 path: path.to_path_buf(),
                 line,
                 key,
-                message: err.message().trim().to_string(),
+                message: plain_types(err.message().trim()),
             }
         })?;
         config.validate().map_err(|v| ConfigError::Invalid {
             path: path.to_path_buf(),
-            line: find_key_line(text, &v.key),
+            line: find_key_line(text, &v.key).or_else(|| find_table_line(text, &v.key)),
             key: Some(v.key),
             message: v.message,
         })?;
@@ -107,12 +112,33 @@ impl Config {
                 }
                 Err(source) => Err(ConfigError::Read {
                     path: path.clone(),
+                    named_by: if explicit.is_some() {
+                        "--config"
+                    } else if *required {
+                        paths::CONFIG_ENV
+                    } else {
+                        "the default location"
+                    },
                     source,
                 }),
             },
             ConfigSource::BuiltIn => Ok((Config::default(), source)),
         }
     }
+}
+
+/// serde's type names in words a config author knows.
+fn plain_types(message: &str) -> String {
+    let mut m = message.to_string();
+    for (rust, words) in [
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a list like [\"a\", \"b\"]"),
+    ] {
+        m = m.replace(rust, words);
+    }
+    m
 }
 
 /// 1-based line number of byte offset `at` in `text`.
@@ -145,6 +171,12 @@ fn key_at(text: &str, line: usize) -> Option<String> {
 
 fn section_header(line: &str) -> Option<String> {
     let l = line.trim();
+    // `[jira] # our Jira`: a comment may follow a header.
+    let l = if l.starts_with('[') {
+        l.split_once('#').map_or(l, |(h, _)| h).trim_end()
+    } else {
+        l
+    };
     let inner = l
         .strip_prefix("[[")
         .and_then(|r| r.strip_suffix("]]"))
@@ -185,6 +217,26 @@ fn find_key_line(text: &str, key: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The header line of the table that holds dotted `key`: `[team.work_hours]`
+/// for `team.work_hours` written as a table, the nth `[[people]]` for
+/// `people[n].name`, else the `[section]` itself.
+fn find_table_line(text: &str, key: &str) -> Option<usize> {
+    let headers: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| section_header(l).map(|h| (i + 1, h)))
+        .collect();
+    if let Some(line) = headers.iter().find(|(_, h)| h == key).map(|(i, _)| *i) {
+        return Some(line);
+    }
+    let section = key.rsplit_once('.').map_or(key, |(s, _)| s);
+    if let Some((name, rest)) = section.split_once('[') {
+        let n: usize = rest.trim_end_matches(']').parse().ok()?;
+        return headers.iter().filter(|(_, h)| h == name).nth(n).map(|(i, _)| *i);
+    }
+    headers.iter().find(|(_, h)| h == section).map(|(i, _)| *i)
 }
 
 #[cfg(test)]

@@ -374,7 +374,7 @@ impl Config {
             if p.name.trim().is_empty() {
                 return Err(violation(
                     format!("people[{i}].name"),
-                    "every person needs a name",
+                    "every person needs a name; add `name = \"...\"` to this [[people]] table",
                 ));
             }
             if let Some(role) = p.roles.iter().find(|r| !KNOWN_ROLES.contains(&r.as_str())) {
@@ -417,8 +417,9 @@ impl Config {
                 return Err(violation(
                     key,
                     format!(
-                        "{key} must name an environment variable (A-Z, 0-9, _), not hold a secret; \
-                         store tokens with `async-cockpit auth set PROVIDER`"
+                        "{key} must name an environment variable (A-Z, 0-9, _), not hold a secret: \
+                         write e.g. token_env = \"GITHUB_TOKEN\" and put the token in that variable, or store it \
+                         with `async-cockpit auth set PROVIDER`; treat a token pasted here as leaked and revoke it"
                     ),
                 ));
             }
@@ -467,7 +468,13 @@ impl TeamConfig {
             )
         })?;
         if end <= start {
-            return Err(violation("team.work_hours", "work_hours end must be after start"));
+            return Err(violation(
+                "team.work_hours",
+                format!(
+                    "work_hours end {:?} must be after start {:?}",
+                    self.work_hours.end, self.work_hours.start
+                ),
+            ));
         }
         if self.work_days.is_empty() {
             return Err(violation("team.work_days", "at least one work day is needed"));

@@ -25,15 +25,16 @@
 //!   never garbage.
 //!
 //! # What stays plaintext, and why
-//! - Table names (`records.work_item`, `days.work_item`, `retention.work_item`,
+//! - Table names (`records.work_item`, `retention.work_item`,
 //!   `meta`, `cursors`, `secrets`, `snapshots`, `audit`): redb needs them; they
 //!   reveal which *kinds* of data exist, nothing else.
 //! - In `meta`: the format version, the site name (to refuse a file copied under
 //!   another site's name with a clear message), the kind of key (passphrase or
 //!   key file, for a precise error), the KEK salt. The DEK and check value are
 //!   sealed.
-//! - Day buckets (days since 1970-01-01 UTC of each record's event time) in the
-//!   `days.*` and `retention.*` tables, so the purge can find expired rows
+//! - Day buckets (days since 1970-01-01 UTC of each record's event time): the
+//!   first 4 bytes of each retained value (outside the seal) and the keys of
+//!   the `retention.*` index, so the purge can find expired rows
 //!   without the key. They reveal how many records fall on each day.
 //! - Audit sequence numbers (the audit entries themselves are sealed).
 //! - Value lengths (padding is not used).
@@ -279,6 +280,20 @@ impl Store {
         }
     }
 
+    /// Opens a retained value (`day || sealed`).
+    pub(crate) fn open_retained(
+        &self,
+        table: &str,
+        row_key: &[u8],
+        stored: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+        let (_, sealed) = tables::split_day(stored).ok_or_else(|| StoreError::Integrity {
+            site: self.site.clone(),
+            table: table.to_string(),
+        })?;
+        self.open_value(table, row_key, sealed)
+    }
+
     /// Number of stored records per kind.
     ///
     /// # Errors
@@ -312,7 +327,7 @@ impl Store {
         let mut out = Vec::new();
         for row in table.iter().map_err(|e| db_err("iterate")(&e))? {
             let (k, v) = row.map_err(|e| db_err("read row")(&e))?;
-            let plain = self.open_value(names.data, k.value(), v.value())?;
+            let plain = self.open_retained(names.data, k.value(), v.value())?;
             let rec: Record = serde_json::from_slice(&plain).map_err(|e| StoreError::Decode {
                 table: names.data.to_string(),
                 message: e.to_string(),
@@ -341,16 +356,22 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`] (nothing is written).
     pub fn write_batch(&self, records: &[Record], cursor: Option<(&str, &str)>) -> Result<usize, StoreError> {
-        let txn = self.db.begin_write().map_err(|e| db_err("begin write")(&e))?;
+        let mut by_kind: std::collections::BTreeMap<RecordKind, Vec<tables::Pending>> = Default::default();
         for rec in records {
-            let names = tables::kind_tables(rec.kind());
             let meta = rec.meta();
-            let id = format!("{}:{}", meta.source, meta.source_id);
             let json = Zeroizing::new(serde_json::to_vec(rec).map_err(|e| StoreError::Decode {
-                table: names.data.to_string(),
+                table: tables::kind_tables(rec.kind()).data.to_string(),
                 message: e.to_string(),
             })?);
-            tables::put_indexed(self, &txn, names, &id, meta.event_time, &json)?;
+            by_kind.entry(rec.kind()).or_default().push(tables::Pending {
+                id: format!("{}:{}", meta.source, meta.source_id),
+                event_time: meta.event_time,
+                plaintext: json,
+            });
+        }
+        let txn = self.db.begin_write().map_err(|e| db_err("begin write")(&e))?;
+        for (kind, items) in by_kind {
+            tables::put_indexed_many(self, &txn, tables::kind_tables(kind), items)?;
         }
         if let Some((scope, value)) = cursor {
             tables::put_plain_keyed(self, &txn, tables::CURSORS, scope, value.as_bytes())?;

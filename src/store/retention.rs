@@ -84,9 +84,6 @@ impl Store {
         let mut data = txn
             .open_table(tables::data_table(names.data))
             .map_err(|e| db_err("open table")(&e))?;
-        let mut days = txn
-            .open_table(redb::TableDefinition::<&[u8], u32>::new(names.days))
-            .map_err(|e| db_err("open table")(&e))?;
         let mut index = txn
             .open_table(redb::TableDefinition::<&[u8], ()>::new(names.index))
             .map_err(|e| db_err("open table")(&e))?;
@@ -107,7 +104,7 @@ impl Store {
             }
             // The boundary day: compare exact event times.
             if let Some(v) = data.get(row_key).map_err(|e| db_err("read")(&e))? {
-                let plain = self.open_value(names.data, row_key, v.value())?;
+                let plain = self.open_retained(names.data, row_key, v.value())?;
                 if event_time(&plain).is_some_and(|t| t < cutoff) {
                     doomed.push(key);
                 }
@@ -116,7 +113,6 @@ impl Store {
         for key in &doomed {
             let row_key = &key[4..];
             index.remove(key.as_slice()).map_err(|e| db_err("purge")(&e))?;
-            days.remove(row_key).map_err(|e| db_err("purge")(&e))?;
             data.remove(row_key).map_err(|e| db_err("purge")(&e))?;
         }
         Ok(doomed.len() as u64)

@@ -11,10 +11,8 @@ use crate::model::RecordKind;
 /// The three tables behind one kind of retained data.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TableNames {
-    /// blinded row key → sealed value.
+    /// blinded row key → day bucket (u32 BE, days since epoch, UTC) || sealed value.
     pub data: &'static str,
-    /// blinded row key → day bucket (u32, days since epoch, UTC).
-    pub days: &'static str,
     /// day (u32 BE) || blinded row key → () — ordered by day for the purge.
     pub index: &'static str,
 }
@@ -23,7 +21,6 @@ macro_rules! names {
     ($k:literal) => {
         TableNames {
             data: concat!("records.", $k),
-            days: concat!("days.", $k),
             index: concat!("retention.", $k),
         }
     };
@@ -60,10 +57,6 @@ pub(crate) fn data_table(name: &str) -> TableDefinition<'_, &'static [u8], &'sta
     TableDefinition::new(name)
 }
 
-fn days_table(name: &str) -> TableDefinition<'_, &'static [u8], u32> {
-    TableDefinition::new(name)
-}
-
 fn index_table(name: &str) -> TableDefinition<'_, &'static [u8], ()> {
     TableDefinition::new(name)
 }
@@ -80,42 +73,83 @@ pub(crate) fn index_key(day: u32, row: &[u8]) -> Vec<u8> {
     k
 }
 
-/// Inserts or replaces a retained value and keeps its day index right.
-pub(crate) fn put_indexed(
+/// One retained value to write: its id, event time and plaintext.
+pub(crate) struct Pending {
+    pub id: String,
+    pub event_time: Timestamp,
+    pub plaintext: Zeroizing<Vec<u8>>,
+}
+
+/// Splits a stored retained value into its day bucket and sealed bytes.
+pub(crate) fn split_day(stored: &[u8]) -> Option<(u32, &[u8])> {
+    let (day, sealed) = stored.split_at_checked(4)?;
+    Some((u32::from_be_bytes(day.try_into().ok()?), sealed))
+}
+
+/// Inserts or replaces retained values and keeps their day index right.
+///
+/// The stored value is `day (u32 BE) || sealed`: the previous value returned
+/// by the insert tells the old day, so no separate table is needed. Rows are
+/// written in row-key order, which keeps redb's B-tree writes local.
+pub(crate) fn put_indexed_many(
     store: &Store,
     txn: &WriteTransaction,
     names: TableNames,
-    id: &str,
-    event_time: Timestamp,
-    plaintext: &[u8],
+    items: Vec<Pending>,
 ) -> Result<(), StoreError> {
-    let row = store.row_key(names.data, id);
-    let day = day_of(event_time);
-    let sealed = store.seal(names.data, &row, plaintext);
+    let mut rows: Vec<(Vec<u8>, u32, Vec<u8>)> = items
+        .into_iter()
+        .map(|p| {
+            let row = store.row_key(names.data, &p.id);
+            let day = day_of(p.event_time);
+            let mut stored = day.to_be_bytes().to_vec();
+            stored.extend_from_slice(&store.seal(names.data, &row, &p.plaintext));
+            (row, day, stored)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
     let mut data = txn
         .open_table(data_table(names.data))
-        .map_err(|e| db_err("open table")(&e))?;
-    let mut days = txn
-        .open_table(days_table(names.days))
         .map_err(|e| db_err("open table")(&e))?;
     let mut index = txn
         .open_table(index_table(names.index))
         .map_err(|e| db_err("open table")(&e))?;
-    let old_day = days
-        .insert(row.as_slice(), day)
-        .map_err(|e| db_err("write day")(&e))?
-        .map(|g| g.value());
-    if let Some(old) = old_day.filter(|d| *d != day) {
-        index
-            .remove(index_key(old, &row).as_slice())
-            .map_err(|e| db_err("write index")(&e))?;
+    for (row, day, stored) in rows {
+        let old_day = data
+            .insert(row.as_slice(), stored.as_slice())
+            .map_err(|e| db_err("write value")(&e))?
+            .and_then(|g| split_day(g.value()).map(|(d, _)| d));
+        if let Some(old) = old_day.filter(|d| *d != day) {
+            index
+                .remove(index_key(old, &row).as_slice())
+                .map_err(|e| db_err("write index")(&e))?;
+        }
+        if old_day != Some(day) {
+            index
+                .insert(index_key(day, &row).as_slice(), ())
+                .map_err(|e| db_err("write index")(&e))?;
+        }
     }
-    index
-        .insert(index_key(day, &row).as_slice(), ())
-        .map_err(|e| db_err("write index")(&e))?;
-    data.insert(row.as_slice(), sealed.as_slice())
-        .map_err(|e| db_err("write value")(&e))?;
     Ok(())
+}
+
+/// Reads and opens a retained value by id.
+pub(crate) fn get_retained(
+    store: &Store,
+    names: TableNames,
+    id: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+    let row = store.row_key(names.data, id);
+    let txn = store.db().begin_read().map_err(|e| db_err("begin read")(&e))?;
+    let t = match txn.open_table(data_table(names.data)) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(db_err("open table")(&e)),
+    };
+    match t.get(row.as_slice()).map_err(|e| db_err("read")(&e))? {
+        Some(v) => Ok(Some(store.open_retained(names.data, &row, v.value())?)),
+        None => Ok(None),
+    }
 }
 
 /// Inserts or replaces a sealed value under a blinded key (no retention).
@@ -198,7 +232,16 @@ impl Store {
             message: e.to_string(),
         })?);
         let txn = self.db().begin_write().map_err(|e| db_err("begin write")(&e))?;
-        put_indexed(self, &txn, LLM_OUTPUTS, &out.input_hash, out.event_time, &json)?;
+        put_indexed_many(
+            self,
+            &txn,
+            LLM_OUTPUTS,
+            vec![Pending {
+                id: out.input_hash.clone(),
+                event_time: out.event_time,
+                plaintext: json,
+            }],
+        )?;
         txn.commit().map_err(|e| db_err("commit")(&e))
     }
 
@@ -207,7 +250,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Integrity`], [`StoreError::Db`].
     pub fn llm_output(&self, input_hash: &str) -> Result<Option<LlmOutput>, StoreError> {
-        let Some(raw) = get_keyed(self, LLM_OUTPUTS.data, input_hash)? else {
+        let Some(raw) = get_retained(self, LLM_OUTPUTS, input_hash)? else {
             return Ok(None);
         };
         serde_json::from_slice(&raw)
