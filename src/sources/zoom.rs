@@ -98,6 +98,7 @@ pub struct ZoomClient {
     api: HttpClient,
     oauth: HttpClient,
     creds: ZoomCredentials,
+    page_size: u32,
 }
 
 /// `uuid` encoded for a path segment, per Zoom's rule.
@@ -125,7 +126,14 @@ impl ZoomClient {
             api: HttpClient::new(Source::Zoom, &cfg.base_url, Auth::None, budget)?,
             oauth: HttpClient::new(Source::Zoom, &cfg.oauth_url, Auth::None, 20)?,
             creds,
+            page_size: 300,
         })
+    }
+
+    /// Items per page, 1 to 300 (Zoom's maximum and our default).
+    pub fn with_page_size(mut self, n: u32) -> ZoomClient {
+        self.page_size = n.clamp(1, 300);
+        self
     }
 
     /// The API client (request counts, wait hook).
@@ -182,7 +190,7 @@ impl ZoomClient {
         let mut token = String::new();
         loop {
             let mut q = query.to_vec();
-            q.push(("page_size", "300".into()));
+            q.push(("page_size", self.page_size.to_string()));
             if !token.is_empty() {
                 q.push(("next_page_token", token.clone()));
             }
