@@ -551,13 +551,6 @@ fn a_thousand_generated_commits() {
     timed_import(1_000);
 }
 
-/// The speed goal: `cargo test --release --test import_git -- --ignored`.
-#[test]
-#[ignore = "timing run: 10k commits, meant for --release"]
-fn ten_thousand_generated_commits() {
-    timed_import(10_000);
-}
-
 fn run(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_async-cockpit"))
         .args(args)
