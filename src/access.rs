@@ -53,26 +53,53 @@ pub const MIN_GROUP_SIZE: usize = 3;
 /// Label of the aggregated row that stands for the team.
 pub const TEAM_ROW: &str = "Team average";
 
+/// The account ids, logins and emails `cfg` maps to the viewer.
+fn own_accounts(viewer: &Viewer, cfg: &Config) -> Vec<String> {
+    cfg.people
+        .iter()
+        .filter(|p| p.name == viewer.name)
+        .flat_map(|p| {
+            p.emails
+                .iter()
+                .chain(p.github.iter())
+                .chain(p.jira_account_id.iter())
+                .chain(p.slack_id.iter())
+                .chain(p.zoom_email.iter())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Applies the three rules to a snapshot before it is shown to `viewer`.
 ///
-/// - Strategic roles see individual rows; the names of the other people whose
-///   individual rows are shown are returned, so the caller can audit the read
-///   (one record per subject).
-/// - Everyone else sees their own rows, and per week one team row: the mean
-///   meeting hours of the people with data that week, shown only when at
-///   least [`MIN_GROUP_SIZE`] people are in it. No one else's row remains.
-pub fn restrict_snapshot(snapshot: &mut crate::insight::Snapshot, viewer: &Viewer) -> Vec<String> {
-    use std::collections::BTreeMap;
+/// - Strategic roles see individual rows; the names (or account ids) of the
+///   other people whose individual figures are shown are returned, so the
+///   caller can audit the read (one record per subject).
+/// - Everyone else sees their own rows, and per week one team row of meeting
+///   hours: the mean of the people with data that week, shown only when at
+///   least [`MIN_GROUP_SIZE`] people are in it. Other people's rows of meeting
+///   load, focus time, review load and workload are removed, and knowledge
+///   shares lose their names; team aggregates stay in `pulse`.
+pub fn restrict_snapshot(
+    snapshot: &mut crate::insight::Snapshot,
+    viewer: &Viewer,
+    cfg: &Config,
+) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let own = own_accounts(viewer, cfg);
+    let is_own = |who: &str| who == viewer.name || own.iter().any(|a| a.eq_ignore_ascii_case(who));
     if viewer.is_strategic() {
-        let mut others: Vec<String> = snapshot
-            .meeting_load
-            .iter()
-            .map(|m| m.person.clone())
-            .filter(|p| *p != viewer.name)
-            .collect();
-        others.sort();
-        others.dedup();
-        return others;
+        let mut others: BTreeSet<String> = BTreeSet::new();
+        others.extend(snapshot.meeting_load.iter().map(|m| m.person.clone()));
+        others.extend(snapshot.person_weeks.iter().map(|m| m.person.clone()));
+        if let Some(f) = &snapshot.flow {
+            others.extend(f.review_load.iter().map(|r| r.person.clone()));
+        }
+        if let Some(w) = &snapshot.workload {
+            others.extend(w.people.iter().filter_map(|p| p.assignee.clone()));
+        }
+        return others.into_iter().filter(|p| !is_own(p)).collect();
     }
     let mut weeks: BTreeMap<jiff::civil::Date, (f64, usize, usize)> = BTreeMap::new();
     for m in &snapshot.meeting_load {
@@ -81,7 +108,7 @@ pub fn restrict_snapshot(snapshot: &mut crate::insight::Snapshot, viewer: &Viewe
         e.1 += 1;
         e.2 += m.meetings;
     }
-    snapshot.meeting_load.retain(|m| m.person == viewer.name);
+    snapshot.meeting_load.retain(|m| is_own(&m.person));
     for (week, (hours, people, meetings)) in weeks {
         if people >= MIN_GROUP_SIZE {
             snapshot
@@ -94,6 +121,17 @@ pub fn restrict_snapshot(snapshot: &mut crate::insight::Snapshot, viewer: &Viewe
                     meeting_ids: Vec::new(),
                 });
         }
+    }
+    snapshot.person_weeks.retain(|w| is_own(&w.person));
+    if let Some(f) = &mut snapshot.flow {
+        f.review_load.retain(|r| is_own(&r.person));
+    }
+    if let Some(w) = &mut snapshot.workload {
+        w.people.retain(|p| p.assignee.as_deref().is_some_and(is_own));
+    }
+    for area in &mut snapshot.knowledge {
+        area.shares.clear();
+        area.bus_factor_people.clear();
     }
     Vec::new()
 }
@@ -116,14 +154,8 @@ mod tests {
 
     fn snapshot(rows: Vec<MeetingWeek>) -> Snapshot {
         Snapshot {
-            site: "s".into(),
-            team: "t".into(),
-            time_zone: "UTC".into(),
-            as_of: jiff::Timestamp::UNIX_EPOCH,
-            cards: vec![],
-            velocity: vec![],
             meeting_load: rows,
-            counts: vec![],
+            ..Snapshot::default()
         }
     }
 
@@ -134,7 +166,7 @@ mod tests {
             roles: vec![],
         };
         let mut s = snapshot(vec![week("Ada", 4.0), week("Bob", 8.0), week("Cy", 12.0)]);
-        assert!(restrict_snapshot(&mut s, &me).is_empty());
+        assert!(restrict_snapshot(&mut s, &me, &Config::default()).is_empty());
         let people: Vec<&str> = s.meeting_load.iter().map(|m| m.person.as_str()).collect();
         assert_eq!(people, ["Ada", TEAM_ROW]);
         // (4 + 8 + 12) / 3 = 8 hours.
@@ -149,7 +181,7 @@ mod tests {
             roles: vec![],
         };
         let mut s = snapshot(vec![week("Ada", 4.0), week("Bob", 8.0)]);
-        restrict_snapshot(&mut s, &me);
+        restrict_snapshot(&mut s, &me, &Config::default());
         let people: Vec<&str> = s.meeting_load.iter().map(|m| m.person.as_str()).collect();
         assert_eq!(people, ["Ada"]);
     }
@@ -161,7 +193,7 @@ mod tests {
             roles: vec!["engineering-manager".into()],
         };
         let mut s = snapshot(vec![week("Ada", 4.0), week("Bob", 8.0), week("Eve", 1.0)]);
-        assert_eq!(restrict_snapshot(&mut s, &em), ["Ada", "Bob"]);
+        assert_eq!(restrict_snapshot(&mut s, &em, &Config::default()), ["Ada", "Bob"]);
         assert_eq!(s.meeting_load.len(), 3);
     }
 }

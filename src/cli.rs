@@ -45,6 +45,10 @@ pub enum Command {
     Import(ImportCommand),
     /// Check the configuration, key, store, sources and identities.
     Doctor,
+    /// Print the metrics: sprint health, velocity, flow, meeting load, focus time, pulse.
+    Metrics(MetricsArgs),
+    /// Print the ranked intelligence cards the Cards tab shows.
+    Cards(CardsArgs),
     /// Print the stored records you may see.
     Export(ExportArgs),
     /// Delete records older than the retention window (LLM answers included).
@@ -104,6 +108,37 @@ pub enum ImportCommand {
         #[arg(long)]
         meeting: String,
     },
+}
+
+/// `metrics` options.
+#[derive(Debug, Clone, Args, Default)]
+pub struct MetricsArgs {
+    /// One JSON document (snake_case names with units in them).
+    #[arg(long)]
+    pub json: bool,
+    /// Only this sprint id.
+    #[arg(long)]
+    pub sprint: Option<u64>,
+    /// Only sprints of this board id.
+    #[arg(long)]
+    pub board: Option<u64>,
+    /// Evaluate for this person (cockpit name), under the access rules.
+    #[arg(long = "as", value_name = "PERSON")]
+    pub as_person: Option<String>,
+    /// Evaluate as of this instant (RFC 3339, e.g. 2026-11-23T09:00:00Z) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+}
+
+/// `cards` options.
+#[derive(Debug, Clone, Args, Default)]
+pub struct CardsArgs {
+    /// JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Evaluate as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
 }
 
 /// `export` options.

@@ -23,6 +23,7 @@
 //! - [`sync`]: pulls sources into the store.
 //! - [`analytics`]: pure metric functions.
 //! - [`insight`]: intelligence cards drawn from the metrics.
+//! - [`llm`]: drafted text (offline templates or an LLM behind the redaction gate).
 //! - [`identity`]: one person per human across providers.
 //! - [`access`]: who may see what.
 //! - [`ui`]: the terminal cockpit.
@@ -37,6 +38,7 @@ pub mod commands;
 pub mod config;
 pub mod identity;
 pub mod insight;
+pub mod llm;
 pub mod model;
 pub mod replay;
 pub mod sources;

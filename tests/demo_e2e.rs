@@ -45,7 +45,7 @@ fn demo_headless_then_export_purge_and_plaintext_scan() {
     // Per provider and kind, and the velocity lines.
     assert!(shown.contains("jira"), "{shown}");
     assert!(shown.contains("work_item"), "{shown}");
-    assert!(shown.contains("velocity"), "{shown}");
+    assert!(shown.contains("committed"), "{shown}");
     // The key file was created for the kept store, 0600.
     let key = home.path().join("config/async-cockpit/key");
     assert!(key.exists(), "{shown}");

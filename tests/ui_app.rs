@@ -58,6 +58,7 @@ fn data() -> CockpitData {
             velocity: vec![sprint(1, SprintState::Closed), sprint(2, SprintState::Active)],
             meeting_load: vec![week("ann@acme.example", 10.0), week("bo@acme.example", 4.0)],
             counts: vec![],
+            ..Snapshot::default()
         },
         sources: vec![report(Source::Jira, None)],
         viewer: "Ann".into(),

@@ -282,6 +282,7 @@ fn fixture() -> CockpitData {
             velocity,
             meeting_load,
             counts,
+            ..Snapshot::default()
         },
         sources,
         viewer: "Amara Okafor".into(),

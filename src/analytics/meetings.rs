@@ -6,7 +6,12 @@
 //! a re-join inside the same meeting is merged with the earlier stretch. An
 //! interval crossing a week boundary is split at it. The meeting count is the
 //! number of distinct meetings the person attended that week. Units: hours
-//! (decimal), UTC instants in, team-local weeks out.
+//! (decimal), UTC instants in, team-local weeks out. A meeting across a
+//! daylight-saving change counts its real (UTC) length: 01:30-03:30 local on
+//! the last Sunday of March in Europe/Berlin is one hour.
+//!
+//! Focus time and fragmentation (which need the work calendar) are in
+//! [`super::focus`]; this module gives them the attendance helpers.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +20,8 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Meeting;
+use super::flow::Window;
+use crate::model::{Attendance, Meeting};
 
 /// One person's meeting load in one week.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,58 +49,105 @@ fn start_of_day(d: Date, tz: &TimeZone) -> Option<Timestamp> {
     d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
 }
 
-/// Merges intervals and returns their total length.
-fn union_length(mut spans: Vec<(Timestamp, Timestamp)>) -> SignedDuration {
-    spans.sort();
-    let mut total = SignedDuration::ZERO;
-    let mut cur: Option<(Timestamp, Timestamp)> = None;
-    for (s, e) in spans {
-        match cur {
-            Some((cs, ce)) if s <= ce => cur = Some((cs, ce.max(e))),
-            Some((cs, ce)) => {
-                total += ce.duration_since(cs);
-                cur = Some((s, e));
-            }
-            None => cur = Some((s, e)),
-        }
-    }
-    if let Some((cs, ce)) = cur {
-        total += ce.duration_since(cs);
-    }
-    total
+/// The person an attendance stretch belongs to: the lower-cased email when
+/// given, else the display name (the snapshot replaces both with the cockpit
+/// name for configured people).
+pub fn person_key(a: &Attendance) -> String {
+    a.email
+        .as_deref()
+        .filter(|e| !e.is_empty())
+        .map_or_else(|| a.name.clone(), str::to_lowercase)
 }
 
-/// Meeting hours per person and week, sorted by person then week.
+/// One stretch of attendance, with the meeting it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stretch {
+    /// Joined, UTC.
+    pub start: Timestamp,
+    /// Left, UTC.
+    pub end: Timestamp,
+    /// Source id of the meeting instance.
+    pub meeting: String,
+}
+
+/// Attendance stretches per person ([`person_key`]), sorted by start; empty
+/// or inverted stretches (leave ≤ join) are dropped.
+pub fn stretches_by_person(meetings: &[Meeting]) -> BTreeMap<String, Vec<Stretch>> {
+    let mut out: BTreeMap<String, Vec<Stretch>> = BTreeMap::new();
+    for m in meetings {
+        for a in m.attendance.iter().filter(|a| a.leave > a.join) {
+            out.entry(person_key(a)).or_default().push(Stretch {
+                start: a.join,
+                end: a.leave,
+                meeting: m.meta.source_id.clone(),
+            });
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+/// The union of intervals as disjoint intervals in order; intervals that
+/// overlap or touch merge into one.
+pub fn union_intervals(mut spans: Vec<(Timestamp, Timestamp)>) -> Vec<(Timestamp, Timestamp)> {
+    spans.retain(|(s, e)| e > s);
+    spans.sort();
+    let mut out: Vec<(Timestamp, Timestamp)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some((_, ce)) if s <= *ce => *ce = (*ce).max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Total length of the union of intervals.
+pub fn union_length(spans: Vec<(Timestamp, Timestamp)>) -> SignedDuration {
+    union_intervals(spans)
+        .into_iter()
+        .map(|(s, e)| e.duration_since(s))
+        .sum()
+}
+
+/// Meeting hours per person and week, sorted by person then week (every
+/// stretch ever recorded).
 pub fn meeting_load(meetings: &[Meeting], tz: &TimeZone) -> Vec<MeetingWeek> {
+    load(meetings, tz, None)
+}
+
+/// [`meeting_load`] with attendance clipped to `window` first: the hours of a
+/// week cut by the window are only those inside it; a meeting counts in a
+/// week when some of its attendance lies inside the window that week.
+pub fn meeting_load_in(meetings: &[Meeting], tz: &TimeZone, window: &Window) -> Vec<MeetingWeek> {
+    load(meetings, tz, Some(window))
+}
+
+fn load(meetings: &[Meeting], tz: &TimeZone, clip: Option<&Window>) -> Vec<MeetingWeek> {
     type Key = (String, Date);
     let mut spans: BTreeMap<Key, Vec<(Timestamp, Timestamp)>> = BTreeMap::new();
     let mut ids: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
-    for m in meetings {
-        for a in &m.attendance {
-            if a.leave <= a.join {
-                continue;
-            }
-            let person = a
-                .email
-                .as_deref()
-                .filter(|e| !e.is_empty())
-                .map_or_else(|| a.name.clone(), str::to_lowercase);
-            // Split at week boundaries.
-            let mut s = a.join;
-            while s < a.leave {
+    for (person, list) in stretches_by_person(meetings) {
+        for st in list {
+            let (mut s, end) = match clip {
+                Some(w) => (st.start.max(w.start), st.end.min(w.end)),
+                None => (st.start, st.end),
+            };
+            // Split at week boundaries (team-local Monday 00:00).
+            while s < end {
                 let week = week_start(s, tz);
                 let next = week
                     .checked_add(7.days())
                     .ok()
                     .and_then(|d| start_of_day(d, tz))
-                    .unwrap_or(a.leave);
-                let e = a.leave.min(next).max(s);
+                    .filter(|n| *n > s)
+                    .unwrap_or(end);
+                let e = end.min(next);
                 let key = (person.clone(), week);
                 spans.entry(key.clone()).or_default().push((s, e));
-                ids.entry(key).or_default().insert(m.meta.source_id.clone());
-                if e <= s {
-                    break;
-                }
+                ids.entry(key).or_default().insert(st.meeting.clone());
                 s = e;
             }
         }
@@ -103,8 +156,8 @@ pub fn meeting_load(meetings: &[Meeting], tz: &TimeZone) -> Vec<MeetingWeek> {
         .into_iter()
         .map(|((person, week), v)| {
             let meeting_ids: Vec<String> = ids
-                .get(&(person.clone(), week))
-                .map(|s| s.iter().cloned().collect())
+                .remove(&(person.clone(), week))
+                .map(|s| s.into_iter().collect())
                 .unwrap_or_default();
             MeetingWeek {
                 meeting_hours: union_length(v).as_secs_f64() / 3600.0,

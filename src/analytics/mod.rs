@@ -5,6 +5,16 @@
 //! wire formats or anything of the UI. Every public function documents the
 //! definition it follows and its units.
 
+pub mod blockers;
+pub mod burndown;
 pub mod calendar;
+pub mod decisions;
+pub mod docs;
+pub mod flow;
+pub mod focus;
+pub mod knowledge;
 pub mod meetings;
+pub mod pulse;
+pub mod sprint;
 pub mod velocity;
+pub mod workload;

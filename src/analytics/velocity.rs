@@ -1,37 +1,109 @@
-//! Velocity: story points completed per sprint.
+//! Velocity: story points completed per sprint, on top of sprint health.
 //!
-//! Definition (Scrum Guide usage, as Jira's velocity chart): the *completed
-//! points* of a sprint are the story points of the issues that were in the
-//! sprint and reached a done status with a completing resolution (not
-//! "Won't Do", "Duplicate", ... see [`NOT_COMPLETED_RESOLUTIONS`]) by the
-//! sprint's close (its `completeDate`; `endDate` for a sprint still active, then
-//! counted "so far"). An issue's points count once, in the sprint in which it
-//! was completed: the earliest sprint containing the issue whose close is at or
-//! after the issue's resolution time. Unestimated issues add nothing and are
-//! counted separately, never as zero points. The *planned points* here are the
-//! points of the issues in the sprint at close (the sprint field), the
-//! say/do ratio is completed ÷ planned. The rolling mean covers the last three
-//! closed sprints of the same board, this one included.
+//! Definition: a sprint's velocity is its *completed points* as defined in
+//! [`super::sprint`] (issues in the sprint at close that became done with a
+//! completing resolution during it, each at its estimate when completed; an
+//! issue's points count once, in the first sprint to close with it
+//! completed). The *rolling mean* is the mean completed points of the last
+//! three closed sprints of the same board, this one included (fewer at the
+//! start of a board's history); `None` for a sprint not closed. The say/do
+//! ratio is completed ÷ committed (points at start).
 //!
-//! Units: story points (as estimated in Jira), ratio unitless.
+//! Units: story points; ratio unitless. JSON names are snake_case with the
+//! unit in them ([`VelocityRow`]).
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+use super::calendar::Calendar;
+use super::sprint::{DEFAULT_NOT_COMPLETED, SprintHealth, SprintOptions, sprint_health};
 use crate::model::{Sprint, SprintState, StatusCategory, WorkItem};
 
-/// Resolutions that close an issue without completing work.
-pub const NOT_COMPLETED_RESOLUTIONS: [&str; 5] = [
-    "Won't Do",
-    "Won't Fix",
-    "Duplicate",
-    "Cannot Reproduce",
-    "Declined",
-];
+/// Resolutions that close an issue without completing work (the default of
+/// [`SprintOptions::not_completed_resolutions`]).
+pub const NOT_COMPLETED_RESOLUTIONS: [&str; 6] = DEFAULT_NOT_COMPLETED;
 
-/// One sprint's velocity figures, and the issues behind them.
+/// One sprint's velocity row (the per-sprint JSON of `metrics`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VelocityRow {
+    /// Sprint id.
+    pub id: u64,
+    /// Board id.
+    pub board_id: u64,
+    /// Sprint name.
+    pub name: String,
+    /// State at the evaluation instant.
+    pub state: SprintState,
+    /// Start, UTC.
+    pub start: Timestamp,
+    /// Completion (closed) or evaluation instant (active), UTC.
+    pub close: Timestamp,
+    /// Story points committed at start.
+    pub committed_points: f64,
+    /// Story points added after start.
+    pub added_points: f64,
+    /// Story points removed after start.
+    pub removed_points: f64,
+    /// Story points completed in the sprint.
+    pub completed_points: f64,
+    /// Story points carried over to a later sprint.
+    pub carried_over_points: f64,
+    /// Issues in the sprint at close without an estimate.
+    pub unestimated_issues: usize,
+    /// Completed ÷ committed; `None` when nothing was committed.
+    pub say_do_ratio: Option<f64>,
+    /// Mean completed points of the board's last three closed sprints ending
+    /// with this one; `None` unless closed.
+    pub rolling_mean_3_points: Option<f64>,
+    /// Keys behind `completed_points`.
+    pub completed_keys: Vec<String>,
+    /// Keys behind `committed_points`.
+    pub committed_keys: Vec<String>,
+    /// Keys behind `carried_over_points`.
+    pub carried_over_keys: Vec<String>,
+}
+
+/// Velocity rows of the given sprint healths, ordered by board then start.
+pub fn velocity_rows(health: &[SprintHealth]) -> Vec<VelocityRow> {
+    let mut sorted: Vec<&SprintHealth> = health.iter().collect();
+    sorted.sort_by_key(|h| (h.board_id, h.start, h.id));
+    let mut history: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+    sorted
+        .into_iter()
+        .map(|h| {
+            let rolling = (h.state == SprintState::Closed).then(|| {
+                let past = history.entry(h.board_id).or_default();
+                past.push(h.completed_points);
+                let tail = &past[past.len().saturating_sub(3)..];
+                tail.iter().sum::<f64>() / tail.len() as f64
+            });
+            VelocityRow {
+                id: h.id,
+                board_id: h.board_id,
+                name: h.name.clone(),
+                state: h.state,
+                start: h.start,
+                close: h.evaluated_at,
+                committed_points: h.committed_points,
+                added_points: h.added_points,
+                removed_points: h.removed_points,
+                completed_points: h.completed_points,
+                carried_over_points: h.carried_over_points,
+                unestimated_issues: h.unestimated_issues,
+                say_do_ratio: h.say_do_ratio,
+                rolling_mean_3_points: rolling,
+                completed_keys: h.completed.iter().map(|i| i.key.clone()).collect(),
+                committed_keys: h.committed.iter().map(|i| i.key.clone()).collect(),
+                carried_over_keys: h.carried_over.iter().map(|i| i.key.clone()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// One sprint's velocity in the shape the cockpit's Sprint tab reads today.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SprintVelocity {
     /// Sprint id.
@@ -40,30 +112,31 @@ pub struct SprintVelocity {
     pub board_id: u64,
     /// Sprint name.
     pub name: String,
-    /// `closed`, `active` or `future`.
+    /// `closed` or `active` at the evaluation instant.
     pub state: SprintState,
     /// Start, UTC.
     pub start: Option<Timestamp>,
-    /// Close (complete date, else planned end), UTC.
+    /// Completion (closed) or evaluation instant (active), UTC.
     pub close: Option<Timestamp>,
-    /// Points of estimated issues in the sprint at close, story points.
+    /// Story points committed at start (see [`super::sprint`]).
     pub planned_points: f64,
-    /// Points completed in this sprint, story points.
+    /// Story points completed in this sprint.
     pub completed_points: f64,
-    /// Completed ÷ planned; `None` when nothing was planned.
+    /// Completed ÷ committed; `None` when nothing was committed.
     pub say_do_ratio: Option<f64>,
-    /// Issues in the sprint without an estimate.
+    /// Issues in the sprint at close without an estimate.
     pub unestimated_issues: usize,
     /// Mean completed points of the last three closed sprints of the board
     /// ending with this one; `None` for sprints not closed.
     pub rolling_mean_3: Option<f64>,
     /// Keys of the issues whose points make `completed_points`.
     pub completed_keys: Vec<String>,
-    /// Keys of the issues in the sprint at close.
+    /// Keys of the issues committed at start.
     pub planned_keys: Vec<String>,
 }
 
-/// Whether `item` counts as completed work (done, with a completing resolution).
+/// Whether `item` counts as completed work now (done, with a completing
+/// resolution from [`NOT_COMPLETED_RESOLUTIONS`]).
 pub fn is_completed(item: &WorkItem) -> bool {
     item.status_category == StatusCategory::Done
         && !item.resolution.as_deref().is_some_and(|r| {
@@ -73,69 +146,41 @@ pub fn is_completed(item: &WorkItem) -> bool {
         })
 }
 
-fn close_of(s: &Sprint) -> Option<Timestamp> {
-    s.complete.or(s.end)
+/// The latest instant the records know of (their "now").
+fn latest_instant(sprints: &[Sprint], items: &[WorkItem]) -> Timestamp {
+    let s = sprints.iter().flat_map(|s| [s.start, s.complete]).flatten();
+    let i = items
+        .iter()
+        .flat_map(|i| std::iter::once(i.updated).chain(i.changelog.iter().map(|c| c.at)));
+    s.chain(i).max().unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-/// Velocity of every sprint that has started, ordered by board then start.
+/// Velocity of every started sprint, ordered by board then start, evaluated
+/// at the latest instant the records know of, with default options.
+///
+/// Kept for the cockpit's current callers; new code uses [`sprint_health`]
+/// with a clock, a team calendar and configured options, then
+/// [`velocity_rows`].
 pub fn velocity(sprints: &[Sprint], items: &[WorkItem]) -> Vec<SprintVelocity> {
-    let mut started: Vec<&Sprint> = sprints
-        .iter()
-        .filter(|s| s.state != SprintState::Future)
-        .collect();
-    started.sort_by_key(|s| (s.board_id, s.start, s.id));
-    let by_id: BTreeMap<u64, &Sprint> = started.iter().map(|s| (s.id, *s)).collect();
-
-    // The sprint in which each completed issue counts.
-    let mut completed_in: BTreeMap<u64, Vec<&WorkItem>> = BTreeMap::new();
-    for item in items.iter().filter(|i| is_completed(i)) {
-        let resolved = item.resolved.unwrap_or(item.updated);
-        let home = item
-            .sprint_ids
-            .iter()
-            .filter_map(|id| by_id.get(id))
-            .filter(|s| close_of(s).is_some_and(|c| c >= resolved) || s.state == SprintState::Active)
-            .min_by_key(|s| (close_of(s), s.id));
-        if let Some(s) = home {
-            completed_in.entry(s.id).or_default().push(item);
-        }
-    }
-
-    let mut out: Vec<SprintVelocity> = Vec::new();
-    for s in started {
-        let members: Vec<&WorkItem> = items.iter().filter(|i| i.sprint_ids.contains(&s.id)).collect();
-        let planned_points: f64 = members.iter().filter_map(|i| i.story_points).sum();
-        let done = completed_in.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
-        let completed_points: f64 = done.iter().filter_map(|i| i.story_points).sum();
-        let mut completed_keys: Vec<String> = done.iter().map(|i| i.key.clone()).collect();
-        completed_keys.sort();
-        let mut planned_keys: Vec<String> = members.iter().map(|i| i.key.clone()).collect();
-        planned_keys.sort();
-        out.push(SprintVelocity {
-            id: s.id,
-            board_id: s.board_id,
-            name: s.name.clone(),
-            state: s.state,
-            start: s.start,
-            close: close_of(s),
-            planned_points,
-            completed_points,
-            say_do_ratio: (planned_points > 0.0).then(|| completed_points / planned_points),
-            unestimated_issues: members.iter().filter(|i| i.story_points.is_none()).count(),
-            rolling_mean_3: None,
-            completed_keys,
-            planned_keys,
-        });
-    }
-    // Rolling mean over closed sprints per board (already in start order).
-    let mut history: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
-    for row in &mut out {
-        if row.state == SprintState::Closed {
-            let h = history.entry(row.board_id).or_default();
-            h.push(row.completed_points);
-            let tail = &h[h.len().saturating_sub(3)..];
-            row.rolling_mean_3 = Some(tail.iter().sum::<f64>() / tail.len() as f64);
-        }
-    }
-    out
+    let as_of = latest_instant(sprints, items);
+    let cal = Calendar::weekdays(TimeZone::UTC);
+    let health = sprint_health(sprints, items, &cal, as_of, &SprintOptions::default());
+    velocity_rows(&health)
+        .into_iter()
+        .map(|r| SprintVelocity {
+            id: r.id,
+            board_id: r.board_id,
+            name: r.name,
+            state: r.state,
+            start: Some(r.start),
+            close: Some(r.close),
+            planned_points: r.committed_points,
+            completed_points: r.completed_points,
+            say_do_ratio: r.say_do_ratio,
+            unestimated_issues: r.unestimated_issues,
+            rolling_mean_3: r.rolling_mean_3_points,
+            completed_keys: r.completed_keys,
+            planned_keys: r.committed_keys,
+        })
+        .collect()
 }

@@ -127,15 +127,17 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
             purge.total(),
             cfg.retention_days
         );
-        println!("velocity (completed story points per sprint):");
-        for v in &snapshot.velocity {
+        println!("sprints (story points: committed at start, completed, say/do):");
+        for v in &snapshot.sprints {
             println!(
-                "  board {:<3} {:<24} {:<7} planned {:>5.1}  completed {:>5.1}  unestimated {:>2}",
+                "  board {:<3} {:<24} {:<7} committed {:>5.1}  completed {:>5.1}  say/do {:>4}  unestimated {:>2}",
                 v.board_id,
                 v.name,
                 format!("{:?}", v.state).to_lowercase(),
-                v.planned_points,
+                v.committed_points,
                 v.completed_points,
+                v.say_do_ratio
+                    .map_or("–".into(), |x| format!("{:.0}%", x * 100.0)),
                 v.unestimated_issues
             );
         }
@@ -167,7 +169,7 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         viewer
     };
     let mut snapshot = snapshot;
-    super::audit_strategic_read(&store, &viewer, &mut snapshot)?;
+    super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
     let data = CockpitData {
         snapshot,
         sources: reports,

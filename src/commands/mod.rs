@@ -6,10 +6,12 @@ mod demo;
 mod doctor;
 mod import;
 mod maintain;
+mod metrics;
 mod snapshot;
 mod sync_cmd;
 
 pub use snapshot::compute_snapshot;
+pub use sync_cmd::sync_all;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +35,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Sync(args)) => runtime()?.block_on(sync_cmd::sync(g, &args)),
         Some(Command::Import(cmd)) => import::import(g, &cmd),
         Some(Command::Doctor) => runtime()?.block_on(doctor::doctor(g)),
+        Some(Command::Metrics(args)) => metrics::metrics(g, &args),
+        Some(Command::Cards(args)) => metrics::cards(g, &args),
         Some(Command::Export(_)) => maintain::export(g),
         Some(Command::Purge) => maintain::purge(g),
         Some(Command::Key(KeyCommand::Init)) => maintain::key_init(g),
@@ -116,14 +120,15 @@ pub(crate) fn unix_user() -> Option<String> {
 pub(crate) fn audit_strategic_read(
     store: &Store,
     viewer: &crate::access::Viewer,
+    cfg: &Config,
     snapshot: &mut crate::insight::Snapshot,
 ) -> anyhow::Result<()> {
     let now = jiff::Timestamp::now();
-    for subject in crate::access::restrict_snapshot(snapshot, viewer) {
+    for subject in crate::access::restrict_snapshot(snapshot, viewer, cfg) {
         store.append_audit(&crate::store::AuditEntry {
             viewer: viewer.name.clone(),
             subject,
-            view: "cockpit.meetings".into(),
+            view: "cockpit.individual_figures".into(),
             at: now,
         })?;
     }

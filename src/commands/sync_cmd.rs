@@ -1,4 +1,10 @@
 //! `sync` and the default command (the cockpit on the configured site).
+//!
+//! `sync` runs every enabled source concurrently through [`sync_all`], shows
+//! progress from the sync's event channel (`progress`: spinners on a
+//! terminal, plain lines otherwise) and ends with a summary per source.
+
+mod progress;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -7,16 +13,15 @@ use anyhow::Context;
 use jiff::Timestamp;
 use zeroize::Zeroizing;
 
-use super::snapshot::{SNAPSHOT_NAME, compute_snapshot};
+use super::snapshot::{compute_snapshot, stored_snapshot};
 use super::{load_config, open_store, unix_user};
 use crate::access::Viewer;
 use crate::cli::{GlobalArgs, SyncArgs};
 use crate::config::Config;
-use crate::insight::Snapshot;
 use crate::model::Source;
 use crate::sources::confluence::ConfluenceClient;
 use crate::sources::github::GithubClient;
-use crate::sources::http::Auth;
+use crate::sources::http::{Auth, HttpClient};
 use crate::sources::jira::JiraClient;
 use crate::sources::slack::SlackClient;
 use crate::sources::zoom::{ZoomClient, ZoomCredentials};
@@ -25,6 +30,7 @@ use crate::sync::{
     Progress, SourceReport, SyncEvent, sync_confluence, sync_github, sync_jira, sync_slack, sync_zoom,
 };
 use crate::ui::CockpitData;
+use progress::{Mode, ProgressView};
 
 /// Requests one provider may make in one sync run.
 pub const REQUEST_BUDGET: u32 = 5_000;
@@ -110,16 +116,50 @@ fn wait_hook(progress: &Progress, source: Source) -> crate::sources::http::WaitH
     })
 }
 
+/// One source's report and how many of its requests were answered
+/// `304 Not Modified` (the report does not carry that).
+#[derive(Debug, Clone)]
+pub(crate) struct SourceSummary {
+    /// What the source's sync did.
+    pub report: SourceReport,
+    /// Requests answered 304 (unchanged since the stored `ETag`).
+    pub not_modified: u32,
+}
+
 /// Syncs every enabled source that this version supports, concurrently; a
 /// source that cannot start (no token, bad URL) gets a report with its error,
-/// and one failing source never stops the others.
-pub(crate) async fn sync_all(
+/// and one failing source never stops the others. Reports are sorted by
+/// source.
+pub async fn sync_all(store: &Store, cfg: &Config, progress: &Progress, full: bool) -> Vec<SourceReport> {
+    sync_sources(store, cfg, progress, full)
+        .await
+        .into_iter()
+        .map(|s| s.report)
+        .collect()
+}
+
+/// [`sync_all`], with each source's count of `304` answers.
+pub(crate) async fn sync_sources(
     store: &Store,
     cfg: &Config,
     progress: &Progress,
     full: bool,
-) -> Vec<SourceReport> {
-    type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = SourceReport> + Send + 'a>>;
+) -> Vec<SourceSummary> {
+    type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = SourceSummary> + Send + 'a>>;
+    // Clones of an `HttpClient` share its counters: read the 304s after the run.
+    fn counted<'a>(
+        http: &HttpClient,
+        job: impl std::future::Future<Output = SourceReport> + Send + 'a,
+    ) -> Job<'a> {
+        let http = http.clone();
+        Box::pin(async move {
+            let report = job.await;
+            SourceSummary {
+                report,
+                not_modified: http.not_modified(),
+            }
+        })
+    }
     let mut jobs: Vec<Job<'_>> = Vec::new();
     let mut reports = Vec::new();
     if cfg.jira.enabled {
@@ -131,11 +171,12 @@ pub(crate) async fn sync_all(
                         .clone()
                         .with_wait_hook(wait_hook(progress, Source::Jira)),
                 );
-                jobs.push(Box::pin(async move {
+                let http = client.http().clone();
+                jobs.push(counted(&http, async move {
                     sync_jira(store, cfg, &client, progress, full).await
                 }));
             }
-            Err(e) => reports.push(failed(Source::Jira, &e)),
+            Err(e) => reports.push(not_started(Source::Jira, &e)),
         }
     }
     if cfg.github.enabled {
@@ -149,11 +190,12 @@ pub(crate) async fn sync_all(
                         .clone()
                         .with_wait_hook(wait_hook(progress, Source::Github)),
                 );
-                jobs.push(Box::pin(async move {
+                let http = client.http().clone();
+                jobs.push(counted(&http, async move {
                     sync_github(store, cfg, &client, progress, full).await
                 }));
             }
-            Err(e) => reports.push(failed(Source::Github, &e)),
+            Err(e) => reports.push(not_started(Source::Github, &e)),
         }
     }
     if cfg.slack.enabled {
@@ -167,11 +209,12 @@ pub(crate) async fn sync_all(
                         .clone()
                         .with_wait_hook(wait_hook(progress, Source::Slack)),
                 );
-                jobs.push(Box::pin(async move {
+                let http = client.http().clone();
+                jobs.push(counted(&http, async move {
                     sync_slack(store, cfg, &client, progress, full).await
                 }));
             }
-            Err(e) => reports.push(failed(Source::Slack, &e)),
+            Err(e) => reports.push(not_started(Source::Slack, &e)),
         }
     }
     if cfg.confluence.enabled {
@@ -194,11 +237,12 @@ pub(crate) async fn sync_all(
                         .clone()
                         .with_wait_hook(wait_hook(progress, Source::Confluence)),
                 );
-                jobs.push(Box::pin(async move {
+                let http = client.http().clone();
+                jobs.push(counted(&http, async move {
                     sync_confluence(store, cfg, &client, progress, full).await
                 }));
             }
-            Err(e) => reports.push(failed(Source::Confluence, &e)),
+            Err(e) => reports.push(not_started(Source::Confluence, &e)),
         }
     }
     if cfg.zoom.enabled {
@@ -212,25 +256,29 @@ pub(crate) async fn sync_all(
                         .clone()
                         .with_wait_hook(wait_hook(progress, Source::Zoom)),
                 );
-                jobs.push(Box::pin(async move {
+                let http = client.http().clone();
+                jobs.push(counted(&http, async move {
                     sync_zoom(store, cfg, client, progress, full).await
                 }));
             }
-            Err(e) => reports.push(failed(Source::Zoom, &e)),
+            Err(e) => reports.push(not_started(Source::Zoom, &e)),
         }
     }
     reports.extend(futures_util::future::join_all(jobs).await);
-    reports.sort_by_key(|r| r.source);
+    reports.sort_by_key(|r| r.report.source);
     reports
 }
 
-fn failed(source: Source, e: &anyhow::Error) -> SourceReport {
-    SourceReport {
-        source,
-        written: Vec::new(),
-        requests: 0,
-        error: Some(format!("{e:#}")),
-        finished: Timestamp::now(),
+fn not_started(source: Source, e: &anyhow::Error) -> SourceSummary {
+    SourceSummary {
+        report: SourceReport {
+            source,
+            written: Vec::new(),
+            requests: 0,
+            error: Some(format!("{e:#}")),
+            finished: Timestamp::now(),
+        },
+        not_modified: 0,
     }
 }
 
@@ -279,33 +327,74 @@ pub(super) async fn sync(g: &GlobalArgs, args: &SyncArgs) -> anyhow::Result<Exit
         "no source is enabled in the configuration; set `enabled = true` in a provider section"
     );
     let store = open_store(g, &cfg, true)?;
-    let reports = sync_all(&store, &cfg, &Progress::default(), args.full).await;
-    print_reports(&reports);
+    let sources: Vec<Source> = [
+        (Source::Github, cfg.github.enabled),
+        (Source::Jira, cfg.jira.enabled),
+        (Source::Slack, cfg.slack.enabled),
+        (Source::Zoom, cfg.zoom.enabled),
+        (Source::Confluence, cfg.confluence.enabled),
+    ]
+    .into_iter()
+    .filter_map(|(s, on)| on.then_some(s))
+    .collect();
+    let view = ProgressView::new(Mode::detect(), &sources);
+    let (summaries, errors) = sync_with_view(&store, &cfg, args.full, view).await;
+    print!("{}", progress::summary(&summaries, &errors));
     let purge = store.purge(Timestamp::now(), cfg.retention_days)?;
     println!("{purge}");
     compute_snapshot(&store, &cfg, Timestamp::now())?;
-    Ok(if reports.iter().any(|r| r.error.is_some()) {
+    Ok(if summaries.iter().any(|s| s.report.error.is_some()) {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
 }
 
+/// Runs [`sync_sources`] while `view` shows its events; returns the
+/// summaries and each one's error count as the view saw them.
+async fn sync_with_view(
+    store: &Store,
+    cfg: &Config,
+    full: bool,
+    mut view: ProgressView,
+) -> (Vec<SourceSummary>, Vec<u32>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let progress = Progress::new(tx);
+    // Countdowns of rate-limit waits move once a second.
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let summaries = {
+        let run = sync_sources(store, cfg, &progress, full);
+        tokio::pin!(run);
+        loop {
+            tokio::select! {
+                biased;
+                Some(ev) = rx.recv() => view.handle(&ev),
+                summaries = &mut run => break summaries,
+                _ = tick.tick() => view.tick(),
+            }
+        }
+    };
+    // Events sent just before the end; the sending clients are gone.
+    drop(progress);
+    while let Ok(ev) = rx.try_recv() {
+        view.handle(&ev);
+    }
+    let errors = view.close(&summaries);
+    (summaries, errors)
+}
+
 /// The default command: the cockpit on the latest stored snapshot.
 pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let (cfg, _) = load_config(g)?;
     let store = open_store(g, &cfg, false)?;
-    let snapshot = match store.snapshot(SNAPSHOT_NAME)? {
-        Some(bytes) => serde_json::from_slice::<Snapshot>(&bytes).ok(),
-        None => None,
-    };
-    let snapshot = match snapshot {
+    let snapshot = match stored_snapshot(&store)? {
         Some(s) => s,
         None => compute_snapshot(&store, &cfg, Timestamp::now())?,
     };
     let viewer = Viewer::from_config(&cfg, unix_user().as_deref());
     let mut snapshot = snapshot;
-    super::audit_strategic_read(&store, &viewer, &mut snapshot)?;
+    super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
     let data = CockpitData {
         snapshot,
         sources: Vec::new(),

@@ -9,8 +9,12 @@
 //!   (seconds) or until `X-RateLimit-Reset` (epoch seconds), reported as a
 //!   progress event, capped at 15 minutes; never hammers.
 //! - A request budget per client; a user agent naming the product.
-//! - Tokens travel only in the `Authorization` header: never in URLs, logs or
-//!   error messages.
+//! - Tokens travel only in the `Authorization` header (or, for LLM APIs that
+//!   want it, a provider's key header given to [`HttpClient::post_stream`]):
+//!   never in URLs, logs or error messages.
+//! - [`HttpClient::post_stream`] is the one exception to the retry rules: it
+//!   sends once and returns the answer unread, whatever its status, for
+//!   streamed (server-sent events) answers whose errors the caller classifies.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -175,6 +179,40 @@ impl Fetched {
             endpoint: endpoint.to_string(),
             status: self.status,
             message: e.to_string(),
+        })
+    }
+}
+
+/// An answer read piece by piece (server-sent events), whatever its status:
+/// the caller decides what a status means and whether to try again.
+#[derive(Debug)]
+pub struct Streaming {
+    /// Status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
+    response: reqwest::Response,
+    provider: Source,
+    endpoint: String,
+}
+
+impl Streaming {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The next piece of the body; `None` once the body has ended.
+    ///
+    /// # Errors
+    /// [`HttpError::Network`] when the connection breaks mid-body (a stream
+    /// cut off).
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, HttpError> {
+        self.response.chunk().await.map_err(|e| HttpError::Network {
+            provider: self.provider,
+            endpoint: self.endpoint.clone(),
+            attempts: 1,
+            message: describe(&e.without_url()),
         })
     }
 }
@@ -351,6 +389,66 @@ impl HttpClient {
     ) -> Result<Fetched, HttpError> {
         self.execute(reqwest::Method::POST, path, query, None, body, auth)
             .await
+    }
+
+    /// POST `body` (JSON bytes, sent exactly as given) to `path` once, with
+    /// `headers` added (values marked sensitive: API-key headers of LLM
+    /// providers), and hand back the answer as it starts, whatever its status.
+    /// Nothing is retried: a streamed answer cannot be replayed, and LLM
+    /// providers classify their own errors (rate limit, quota, overload).
+    /// The https policy, the request budget and the client's credentials
+    /// apply as for every request.
+    ///
+    /// # Errors
+    /// [`HttpError::Policy`], [`HttpError::Budget`], or
+    /// [`HttpError::Network`] when no answer arrives.
+    pub async fn post_stream(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<Streaming, HttpError> {
+        let url = self.url(path)?;
+        let endpoint = url.path().to_string();
+        if self.budget_used.fetch_add(1, Ordering::Relaxed) >= self.budget {
+            return Err(HttpError::Budget {
+                provider: self.provider,
+                budget: self.budget,
+            });
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let network = |attempts: u32, message: String| HttpError::Network {
+            provider: self.provider,
+            endpoint: endpoint.clone(),
+            attempts,
+            message,
+        };
+        let mut req = self
+            .inner
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        req = match &self.auth {
+            Auth::None => req,
+            Auth::Bearer(t) => req.bearer_auth(t.as_str()),
+            Auth::Basic { user, token } => req.basic_auth(user, Some(token.as_str())),
+        };
+        for (name, value) in headers {
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| network(0, format!("invalid header name {name:?}")))?;
+            let mut value = reqwest::header::HeaderValue::from_str(value)
+                .map_err(|_| network(0, format!("invalid value for header {name}")))?;
+            value.set_sensitive(true);
+            req = req.header(name, value);
+        }
+        let response = req.send().await.map_err(|e| network(1, describe(&e.without_url())))?;
+        Ok(Streaming {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            response,
+            provider: self.provider,
+            endpoint: endpoint.clone(),
+        })
     }
 
     async fn execute(

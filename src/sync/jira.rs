@@ -25,6 +25,10 @@ enum Stop {
     Store(#[from] StoreError),
 }
 
+/// Cursor scope holding the site's custom field ids (JSON: `story_points`,
+/// `sprint`, `flagged`), as found at the last sync.
+pub const FIELDS_CURSOR: &str = "jira:fields";
+
 /// Overlap subtracted from the cursor for the next incremental query.
 pub const OVERLAP: SignedDuration = SignedDuration::from_mins(2);
 
@@ -113,6 +117,11 @@ async fn run(
         if !cfg.jira.story_points_field.is_empty() {
             ids.story_points = Some(cfg.jira.story_points_field.clone());
         }
+        // The analytics replay changelogs by these field ids.
+        let fields = serde_json::json!({
+            "story_points": ids.story_points, "sprint": ids.sprint, "flagged": ids.flagged,
+        });
+        store.write_batch(&[], Some((FIELDS_CURSOR, &fields.to_string())))?;
         sync_issues(store, client, progress, project, &ids, &tz, full, &site, written).await?;
     }
     Ok(())

@@ -14,7 +14,7 @@ mod zoom;
 
 pub use confluence::sync_confluence;
 pub use github::sync_github;
-pub use jira::sync_jira;
+pub use jira::{FIELDS_CURSOR, sync_jira};
 pub use slack::sync_slack;
 pub use zoom::sync_zoom;
 

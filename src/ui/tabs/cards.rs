@@ -20,6 +20,10 @@ pub fn kind_label(kind: CardKind) -> &'static str {
         CardKind::Blocked => "blocked",
         CardKind::CarryOver => "carry-over",
         CardKind::Unestimated => "unestimated",
+        CardKind::PrWaitingForReview => "pr waiting",
+        CardKind::MergedWithoutReview => "no review",
+        CardKind::StaleDoc => "stale doc",
+        CardKind::KnowledgeSilo => "silo",
     }
 }
 

@@ -1,0 +1,507 @@
+//! Flow: how pull requests move from first commit to merge.
+//!
+//! Every figure is computed from records as of a clock `now` (anything dated
+//! after `now` has not happened yet) for a half-open [`Window`], and every
+//! figure names the pull requests behind it. Durations are decimal hours
+//! (`f64`), sizes are changed lines.
+//!
+//! Definitions, one per metric:
+//! - **Bots.** A pull request authored by a bot (`author_is_bot`, a login
+//!   ending in `[bot]`, or one of [`FlowParams::bots`]) is left out of every
+//!   figure (counted in `bot_prs_excluded`). A review by a bot never counts as
+//!   a review.
+//! - **Qualifying review**: a review submitted at or before `now` by someone
+//!   who is neither a bot nor the pull request's author (compared by login and
+//!   by cockpit name, so a second account of the author does not count).
+//! - **Ready time**: `ready_for_review` when the pull request was opened as a
+//!   draft, else `created`. Time spent as a draft is before the ready time and
+//!   so never counts as waiting for review. A pull request still a draft at
+//!   `now` (draft without a ready time, or ready only after `now`) has no
+//!   ready time and no pickup yet. (GitHub records only the latest
+//!   ready-for-review; a pull request opened as draft whose timeline was not
+//!   fetched and is no longer a draft falls back to `created`.)
+//! - **First review**: the earliest qualifying review submitted at or after the
+//!   ready time (feedback on a draft is not a pickup of a ready change).
+//! - **Cycle time** (`cycle_time_hours`): merge − first commit (the earliest
+//!   `authored` time of the commits linked to the pull request), for pull
+//!   requests merged in the window; no linked commit → not in the figure.
+//! - **Open to merge** (`open_to_merge_hours`): merge − `created`, merged in
+//!   the window.
+//! - **Pickup time** (`pickup_time_hours`): first review − ready time, for pull
+//!   requests whose first review was submitted in the window (merged or not).
+//! - **Review time** (`review_time_hours`): merge − first review, merged in the
+//!   window and reviewed.
+//! - **Size** (`pr_size_lines`): additions + deletions, merged in the window
+//!   with both counts known.
+//! - **Merged without review**: merged in the window with no qualifying review
+//!   submitted at or before the merge (a review of the draft counts here: a
+//!   person looked at it).
+//! - **Review load** per person: qualifying reviews submitted in the window,
+//!   as submissions and as distinct pull requests (reviews of bots' pull
+//!   requests count: reviewing them is work too).
+//! - **Stale open pull request**: open at `now` (not merged or closed by then),
+//!   not by a bot, whose last activity (the latest of `created`, ready time,
+//!   `updated`, linked commits and reviews, each only when at or before `now`)
+//!   is at least [`FlowParams::stale_after_days`] days before `now`. Not
+//!   windowed: a state at `now`. Drafts are included and flagged.
+//! - **Percentiles** are nearest-rank (see [`percentile_nearest_rank`]): the
+//!   p50 is the lower median of an even count; a value always belongs to the
+//!   list. An empty list gives `None`, never 0. Negative durations (clocks out
+//!   of order in the source) are dropped from the figure they would enter.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::identity::Directory;
+use crate::model::{Commit, PullRequest, Review, Source};
+
+/// A half-open time window `[start, end)`, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// First instant inside.
+    pub start: Timestamp,
+    /// First instant after.
+    pub end: Timestamp,
+}
+
+impl Window {
+    /// The window `[start, end)`.
+    pub fn new(start: Timestamp, end: Timestamp) -> Window {
+        Window { start, end }
+    }
+
+    /// Whether `t` lies inside.
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.start <= t && t < self.end
+    }
+}
+
+/// The `p`-th percentile (0-100) by the nearest-rank method: sort ascending,
+/// take the value at 1-based rank ⌈p·n/100⌉ (at least 1). `None` for an empty
+/// list; non-finite values are ignored. Integer rank arithmetic, so p85 of 20
+/// values is rank 17 exactly.
+pub fn percentile_nearest_rank(values: &[f64], p: u32) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let p = p.min(100) as usize;
+    let rank = (p * n).div_ceil(100).clamp(1, n);
+    Some(v[rank - 1])
+}
+
+/// Decimal hours from `a` to `b` (negative when `b` is earlier).
+pub fn hours_between(a: Timestamp, b: Timestamp) -> f64 {
+    b.duration_since(a).as_secs_f64() / 3600.0
+}
+
+/// Whether a login is a bot: flagged by the provider, a GitHub App login
+/// (`name[bot]`), or listed in `extra` (case-insensitive).
+pub fn is_bot_login(login: &str, flagged: bool, extra: &[String]) -> bool {
+    let l = login.trim().to_lowercase();
+    flagged || l.ends_with("[bot]") || extra.iter().any(|b| b.trim().to_lowercase() == l)
+}
+
+/// The cockpit name behind a GitHub login, else the login itself.
+pub fn person_of_login(dir: &Directory, login: &str) -> String {
+    dir.resolve(Source::Github, login)
+        .map_or_else(|| login.to_string(), str::to_string)
+}
+
+/// A pull request reference: `owner/repo#number`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PrRef {
+    /// `owner/name`.
+    pub repo: String,
+    /// Number.
+    pub number: u64,
+}
+
+impl std::fmt::Display for PrRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}", self.repo, self.number)
+    }
+}
+
+/// Tunables of the flow metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowParams {
+    /// An open pull request idle this many days or more is stale (default 7).
+    pub stale_after_days: u32,
+    /// Extra logins treated as bots (the config's `github.bots`).
+    pub bots: Vec<String>,
+}
+
+impl Default for FlowParams {
+    fn default() -> Self {
+        FlowParams {
+            stale_after_days: 7,
+            bots: Vec::new(),
+        }
+    }
+}
+
+/// One pull request's flow timings. A timing is `Some` exactly when the pull
+/// request enters that figure (see the module definitions), so the items
+/// behind, say, the pickup p50 are the rows with `pickup_time_hours`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrFlow {
+    /// Which pull request.
+    pub pr: PrRef,
+    /// Title.
+    pub title: String,
+    /// Web URL.
+    pub url: String,
+    /// Author, cockpit name when known, else login.
+    pub author: String,
+    /// Opened, UTC.
+    pub created: Timestamp,
+    /// Ready time (ready for review if opened as draft, else opened), UTC;
+    /// `None` while still a draft at `now`.
+    pub ready_at: Option<Timestamp>,
+    /// Hours spent as a draft before the ready time (excluded from pickup);
+    /// 0 when opened ready; `None` while still a draft.
+    pub draft_hours: Option<f64>,
+    /// Earliest authored time of its commits, UTC.
+    pub first_commit: Option<Timestamp>,
+    /// First qualifying review at or after the ready time, UTC.
+    pub first_review: Option<Timestamp>,
+    /// Merged (at or before `now`), UTC.
+    pub merged: Option<Timestamp>,
+    /// Merge − first commit, hours; merged in the window.
+    pub cycle_time_hours: Option<f64>,
+    /// Merge − opened, hours; merged in the window.
+    pub open_to_merge_hours: Option<f64>,
+    /// First review − ready time, hours; first review in the window.
+    pub pickup_time_hours: Option<f64>,
+    /// Merge − first review, hours; merged in the window.
+    pub review_time_hours: Option<f64>,
+    /// Additions + deletions; merged in the window.
+    pub size_lines: Option<u64>,
+    /// Merged in the window without a qualifying review before the merge.
+    pub merged_without_review: bool,
+    /// Distinct qualifying reviewers (cockpit names) up to `now`.
+    pub reviewers: Vec<String>,
+}
+
+/// One person's review load in the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewLoad {
+    /// Reviewer, cockpit name when known, else login.
+    pub person: String,
+    /// Qualifying review submissions in the window.
+    pub reviews: usize,
+    /// Distinct pull requests those reviews were on.
+    pub prs_reviewed: usize,
+    /// Those pull requests.
+    pub prs: Vec<PrRef>,
+}
+
+/// An open pull request without activity for too long.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StalePr {
+    /// Which pull request.
+    pub pr: PrRef,
+    /// Title.
+    pub title: String,
+    /// Web URL.
+    pub url: String,
+    /// Author, cockpit name when known, else login.
+    pub author: String,
+    /// Currently a draft.
+    pub draft: bool,
+    /// Latest known activity at or before `now`, UTC.
+    pub last_activity: Timestamp,
+    /// `now` − last activity, decimal days.
+    pub idle_days: f64,
+}
+
+/// Flow figures for a window, with the pull requests behind each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowMetrics {
+    /// The window.
+    pub window: Window,
+    /// The clock.
+    pub as_of: Timestamp,
+    /// Non-bot pull requests merged in the window.
+    pub merged_prs: usize,
+    /// Cycle time (first commit → merge), p50, hours.
+    pub cycle_time_hours_p50: Option<f64>,
+    /// Cycle time (first commit → merge), p85, hours.
+    pub cycle_time_hours_p85: Option<f64>,
+    /// Opened → merge, p50, hours.
+    pub open_to_merge_hours_p50: Option<f64>,
+    /// Opened → merge, p85, hours.
+    pub open_to_merge_hours_p85: Option<f64>,
+    /// Pickup time, p50, hours.
+    pub pickup_time_hours_p50: Option<f64>,
+    /// Pickup time, p85, hours.
+    pub pickup_time_hours_p85: Option<f64>,
+    /// Review time (first review → merge), p50, hours.
+    pub review_time_hours_p50: Option<f64>,
+    /// Review time (first review → merge), p85, hours.
+    pub review_time_hours_p85: Option<f64>,
+    /// Size, p50, changed lines.
+    pub pr_size_lines_p50: Option<f64>,
+    /// Size, p85, changed lines.
+    pub pr_size_lines_p85: Option<f64>,
+    /// Merged in the window without a qualifying review.
+    pub merged_without_review: usize,
+    /// Stale open pull requests at `now`.
+    pub stale_open_prs: usize,
+    /// Non-bot pull requests open at `now` (the population of the stale count).
+    pub open_prs: usize,
+    /// Distinct authors of those (the group behind the stale count).
+    pub open_pr_authors: usize,
+    /// Bot-authored pull requests left out (merged in the window or open at `now`).
+    pub bot_prs_excluded: usize,
+    /// Every non-bot pull request entering a windowed figure, by repo and number.
+    pub pull_requests: Vec<PrFlow>,
+    /// Review load per person, by person.
+    pub review_load: Vec<ReviewLoad>,
+    /// The pull requests merged without review.
+    pub merged_without_review_prs: Vec<PrRef>,
+    /// The stale pull requests, longest idle first.
+    pub stale_prs: Vec<StalePr>,
+}
+
+impl FlowMetrics {
+    /// The values of one timing across [`FlowMetrics::pull_requests`].
+    pub fn values(&self, pick: impl Fn(&PrFlow) -> Option<f64>) -> Vec<f64> {
+        self.pull_requests.iter().filter_map(pick).collect()
+    }
+}
+
+fn key(repo: &str, number: u64) -> (String, u64) {
+    (repo.to_string(), number)
+}
+
+fn open_at(pr: &PullRequest, now: Timestamp) -> bool {
+    pr.created <= now && pr.merged.is_none_or(|m| m > now) && pr.closed.is_none_or(|c| c > now)
+}
+
+/// Flow metrics of `prs` in `window` as of `now`; `reviews` and `commits` are
+/// joined to pull requests by repository and number, identities resolved
+/// through `dir` (unknown logins stay logins). See the module doc for each
+/// definition.
+pub fn flow(
+    prs: &[PullRequest],
+    reviews: &[Review],
+    commits: &[Commit],
+    window: &Window,
+    now: Timestamp,
+    dir: &Directory,
+    params: &FlowParams,
+) -> FlowMetrics {
+    let by_key: BTreeMap<(String, u64), &PullRequest> =
+        prs.iter().map(|p| (key(&p.repo, p.number), p)).collect();
+    let mut first_commit: BTreeMap<(String, u64), Timestamp> = BTreeMap::new();
+    let mut last_commit: BTreeMap<(String, u64), Timestamp> = BTreeMap::new();
+    for c in commits {
+        let Some(n) = c.pr_number else { continue };
+        if c.authored <= now {
+            let k = key(&c.repo, n);
+            let f = first_commit.entry(k.clone()).or_insert(c.authored);
+            *f = (*f).min(c.authored);
+            let at = if c.committed <= now {
+                c.committed
+            } else {
+                c.authored
+            };
+            let l = last_commit.entry(k).or_insert(at);
+            *l = (*l).max(at);
+        }
+    }
+    // Qualifying reviews per pull request, oldest first; all reviews (bots too)
+    // for the last-activity clock.
+    let mut qualifying: BTreeMap<(String, u64), Vec<(&Review, String)>> = BTreeMap::new();
+    let mut last_review: BTreeMap<(String, u64), Timestamp> = BTreeMap::new();
+    for r in reviews.iter().filter(|r| r.submitted <= now) {
+        let k = key(&r.repo, r.pr_number);
+        let l = last_review.entry(k.clone()).or_insert(r.submitted);
+        *l = (*l).max(r.submitted);
+        if is_bot_login(&r.reviewer, r.reviewer_is_bot, &params.bots) {
+            continue;
+        }
+        let reviewer = person_of_login(dir, &r.reviewer);
+        if let Some(pr) = by_key.get(&k) {
+            let author = person_of_login(dir, &pr.author);
+            if r.reviewer.eq_ignore_ascii_case(&pr.author) || reviewer == author {
+                continue;
+            }
+        }
+        qualifying.entry(k).or_default().push((r, reviewer));
+    }
+    for v in qualifying.values_mut() {
+        v.sort_by_key(|(r, _)| r.submitted);
+    }
+
+    let mut rows = Vec::new();
+    let mut bot_prs_excluded = 0;
+    let mut stale_prs = Vec::new();
+    let mut open_authors: BTreeSet<String> = BTreeSet::new();
+    let mut open_prs = 0;
+    let stale_after = jiff::SignedDuration::from_hours(24 * i64::from(params.stale_after_days));
+    for pr in prs {
+        let k = key(&pr.repo, pr.number);
+        let merged = pr.merged.filter(|m| *m <= now);
+        let merged_in_window = merged.is_some_and(|m| window.contains(m));
+        let is_open = open_at(pr, now);
+        if is_bot_login(&pr.author, pr.author_is_bot, &params.bots) {
+            if merged_in_window || is_open {
+                bot_prs_excluded += 1;
+            }
+            continue;
+        }
+        let author = person_of_login(dir, &pr.author);
+        // Ready time: `None` while the pull request is still a draft at `now`
+        // (opened as draft and not yet marked ready, or marked ready only later).
+        let ready_at = match pr.ready_for_review {
+            Some(r) if r <= now => Some(r.max(pr.created)),
+            Some(_) => None,
+            None if pr.draft => None,
+            None => Some(pr.created),
+        };
+        let quals = qualifying.get(&k).map(Vec::as_slice).unwrap_or_default();
+        let first_review =
+            ready_at.and_then(|ready| quals.iter().map(|(r, _)| r.submitted).find(|t| *t >= ready));
+        let fc = first_commit.get(&k).copied();
+
+        if is_open {
+            open_prs += 1;
+            open_authors.insert(author.clone());
+            let mut last = ready_at.map_or(pr.created, |r| r.max(pr.created));
+            if pr.updated <= now {
+                last = last.max(pr.updated);
+            }
+            for t in [last_commit.get(&k), last_review.get(&k)].into_iter().flatten() {
+                last = last.max(*t);
+            }
+            let idle = now.duration_since(last);
+            if idle >= stale_after {
+                stale_prs.push(StalePr {
+                    pr: PrRef {
+                        repo: pr.repo.clone(),
+                        number: pr.number,
+                    },
+                    title: pr.title.clone(),
+                    url: pr.url.clone(),
+                    author: author.clone(),
+                    draft: pr.draft,
+                    last_activity: last,
+                    idle_days: idle.as_secs_f64() / 86_400.0,
+                });
+            }
+        }
+
+        let picked_in_window = first_review.is_some_and(|t| window.contains(t));
+        if !merged_in_window && !picked_in_window {
+            continue;
+        }
+        let nonneg = |h: f64| (h >= 0.0).then_some(h);
+        let (mut cycle, mut open_merge, mut review_time, mut size, mut unreviewed) =
+            (None, None, None, None, false);
+        if let Some(m) = merged.filter(|_| merged_in_window) {
+            cycle = fc.and_then(|f| nonneg(hours_between(f, m)));
+            open_merge = nonneg(hours_between(pr.created, m));
+            review_time = first_review
+                .filter(|f| *f <= m)
+                .and_then(|f| nonneg(hours_between(f, m)));
+            size = pr.additions.zip(pr.deletions).map(|(a, d)| a + d);
+            unreviewed = !quals.iter().any(|(r, _)| r.submitted <= m);
+        }
+        let pickup = first_review
+            .filter(|_| picked_in_window)
+            .and_then(|f| ready_at.and_then(|r| nonneg(hours_between(r, f))));
+        let reviewers: BTreeSet<String> = quals.iter().map(|(_, who)| who.clone()).collect();
+        rows.push(PrFlow {
+            pr: PrRef {
+                repo: pr.repo.clone(),
+                number: pr.number,
+            },
+            title: pr.title.clone(),
+            url: pr.url.clone(),
+            author,
+            created: pr.created,
+            ready_at,
+            draft_hours: ready_at.map(|r| hours_between(pr.created, r)),
+            first_commit: fc,
+            first_review,
+            merged,
+            cycle_time_hours: cycle,
+            open_to_merge_hours: open_merge,
+            pickup_time_hours: pickup,
+            review_time_hours: review_time,
+            size_lines: size,
+            merged_without_review: unreviewed,
+            reviewers: reviewers.into_iter().collect(),
+        });
+    }
+    rows.sort_by(|a, b| a.pr.cmp(&b.pr));
+    stale_prs.sort_by(|a, b| b.idle_days.total_cmp(&a.idle_days).then_with(|| a.pr.cmp(&b.pr)));
+
+    // Review load: qualifying reviews submitted in the window.
+    let mut load: BTreeMap<String, (usize, BTreeSet<PrRef>)> = BTreeMap::new();
+    for (k, list) in &qualifying {
+        for (r, who) in list.iter().filter(|(r, _)| window.contains(r.submitted)) {
+            let e = load.entry(who.clone()).or_default();
+            e.0 += 1;
+            e.1.insert(PrRef {
+                repo: k.0.clone(),
+                number: r.pr_number,
+            });
+        }
+    }
+    let review_load = load
+        .into_iter()
+        .map(|(person, (reviews, prs))| ReviewLoad {
+            person,
+            reviews,
+            prs_reviewed: prs.len(),
+            prs: prs.into_iter().collect(),
+        })
+        .collect();
+
+    let pick = |f: fn(&PrFlow) -> Option<f64>| -> Vec<f64> { rows.iter().filter_map(f).collect() };
+    let cycle = pick(|r| r.cycle_time_hours);
+    let open_merge = pick(|r| r.open_to_merge_hours);
+    let pickup = pick(|r| r.pickup_time_hours);
+    let review = pick(|r| r.review_time_hours);
+    let size = pick(|r| r.size_lines.map(|s| s as f64));
+    let merged_without_review_prs: Vec<PrRef> = rows
+        .iter()
+        .filter(|r| r.merged_without_review)
+        .map(|r| r.pr.clone())
+        .collect();
+    FlowMetrics {
+        window: *window,
+        as_of: now,
+        merged_prs: rows
+            .iter()
+            .filter(|r| r.merged.is_some_and(|m| window.contains(m)))
+            .count(),
+        cycle_time_hours_p50: percentile_nearest_rank(&cycle, 50),
+        cycle_time_hours_p85: percentile_nearest_rank(&cycle, 85),
+        open_to_merge_hours_p50: percentile_nearest_rank(&open_merge, 50),
+        open_to_merge_hours_p85: percentile_nearest_rank(&open_merge, 85),
+        pickup_time_hours_p50: percentile_nearest_rank(&pickup, 50),
+        pickup_time_hours_p85: percentile_nearest_rank(&pickup, 85),
+        review_time_hours_p50: percentile_nearest_rank(&review, 50),
+        review_time_hours_p85: percentile_nearest_rank(&review, 85),
+        pr_size_lines_p50: percentile_nearest_rank(&size, 50),
+        pr_size_lines_p85: percentile_nearest_rank(&size, 85),
+        merged_without_review: merged_without_review_prs.len(),
+        stale_open_prs: stale_prs.len(),
+        open_prs,
+        open_pr_authors: open_authors.len(),
+        bot_prs_excluded,
+        pull_requests: rows,
+        review_load,
+        merged_without_review_prs,
+        stale_prs,
+    }
+}

@@ -1,0 +1,263 @@
+//! Knowledge coverage: who changes and who reviews each code area, and how
+//! few people hold most of it (the bus factor).
+//!
+//! Definitions:
+//! - **Code area** of a changed file: the configured [`Component`] whose path
+//!   prefix matches it (longest prefix wins), else `repo/top-level-folder`
+//!   (`repo/(root)` for a file at the top). A commit without a file list (the
+//!   GitHub commits API gives none; the git import does) belongs to the area
+//!   `repo`. A commit touching several areas counts once in each.
+//! - **Change**: a commit authored (`authored`) in the [`Window`] and at or
+//!   before `now`. Its people are its author and co-authors, resolved to
+//!   cockpit names through the directory (login, then email), bots left out;
+//!   a commit made only by bots is not a change.
+//! - **Share**: each change is one unit split equally among its distinct
+//!   people (a pair commit gives each half), so the shares of an area sum to
+//!   its change count.
+//! - **Bus factor**: the fewest people whose shares together reach at least
+//!   half of the area's changes — people taken by share, largest first (for
+//!   additive shares this greedy choice is the minimum). Ties by name. An
+//!   area only reviewed in the window (no change in it) has bus factor 0.
+//! - **Authors**: distinct people with a share. **Reviewers**: distinct
+//!   people who submitted a qualifying review (not a bot, not the pull
+//!   request's author) in the window on a pull request with a commit (of any
+//!   date) in the area.
+//!
+//! Units: changes are commit counts (shares fractional); the bus factor is a
+//! number of people.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::flow::{PrRef, Window, is_bot_login, person_of_login};
+use crate::identity::Directory;
+use crate::model::{Commit, PullRequest, Review, Signature};
+
+/// A named component: the files under any of its path prefixes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
+    /// Name shown as the area.
+    pub name: String,
+    /// Path prefixes, matched on whole path segments against the file path
+    /// (`src/store`) or against `repo/path` (`acme/api/src/store`).
+    pub paths: Vec<String>,
+}
+
+/// Tunables of knowledge coverage.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct KnowledgeParams {
+    /// Configured components (empty: top-level folders).
+    pub components: Vec<Component>,
+    /// Extra logins treated as bots (the config's `github.bots`).
+    pub bots: Vec<String>,
+}
+
+/// One person's share of an area's changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Share {
+    /// Person.
+    pub person: String,
+    /// Changes credited (each change split among its people).
+    pub changes: f64,
+}
+
+/// One code area's knowledge coverage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaKnowledge {
+    /// Area name.
+    pub area: String,
+    /// Changes (commits) in the window.
+    pub changes: usize,
+    /// The bus factor.
+    pub bus_factor: usize,
+    /// The people making the bus factor, largest share first.
+    pub bus_factor_people: Vec<String>,
+    /// Distinct authors (co-authors included), sorted.
+    pub authors: Vec<String>,
+    /// Distinct reviewers, sorted.
+    pub reviewers: Vec<String>,
+    /// Shares, largest first.
+    pub shares: Vec<Share>,
+    /// The commits behind the changes (`repo@sha`).
+    pub commits: Vec<String>,
+    /// The pull requests behind the reviewers.
+    pub reviewed_prs: Vec<PrRef>,
+}
+
+fn matches_prefix(path: &str, prefix: &str) -> bool {
+    let p = prefix.trim_end_matches('/');
+    !p.is_empty() && (path == p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// The area of `file` in `repo` (see the module doc).
+pub fn area_of(repo: &str, file: &str, components: &[Component]) -> String {
+    let full = format!("{repo}/{file}");
+    let best = components
+        .iter()
+        .flat_map(|c| c.paths.iter().map(move |p| (c, p)))
+        .filter(|(_, p)| matches_prefix(file, p) || matches_prefix(&full, p))
+        .max_by_key(|(_, p)| p.trim_end_matches('/').len());
+    if let Some((c, _)) = best {
+        return c.name.clone();
+    }
+    let folder = match file.split_once('/') {
+        Some((top, _)) => top,
+        None => "(root)",
+    };
+    if repo.is_empty() {
+        folder.to_string()
+    } else {
+        format!("{repo}/{folder}")
+    }
+}
+
+/// The areas a commit touches.
+pub fn areas_of_commit(c: &Commit, components: &[Component]) -> BTreeSet<String> {
+    if c.files.is_empty() {
+        return BTreeSet::from([c.repo.clone()]);
+    }
+    c.files.iter().map(|f| area_of(&c.repo, f, components)).collect()
+}
+
+fn person_of_signature(dir: &Directory, s: &Signature) -> String {
+    s.login
+        .as_deref()
+        .and_then(|l| dir.resolve(crate::model::Source::Github, l))
+        .or_else(|| dir.by_email(&s.email))
+        .map(str::to_string)
+        .or_else(|| s.login.clone().filter(|l| !l.is_empty()))
+        .unwrap_or_else(|| s.email.to_lowercase())
+}
+
+fn signature_is_bot(s: &Signature, bots: &[String]) -> bool {
+    s.login.as_deref().is_some_and(|l| is_bot_login(l, false, bots))
+        || s.email.to_lowercase().contains("[bot]")
+        || s.name.to_lowercase().ends_with("[bot]")
+}
+
+/// The bus factor of `shares` (sorted largest first): the fewest leading
+/// people whose shares reach half of `total`; 0 when `total` is 0.
+pub fn bus_factor(shares: &[Share], total: f64) -> usize {
+    if total <= 0.0 {
+        return 0;
+    }
+    let mut sum = 0.0;
+    for (i, s) in shares.iter().enumerate() {
+        sum += s.changes;
+        if 2.0 * sum + 1e-9 >= total {
+            return i + 1;
+        }
+    }
+    shares.len()
+}
+
+/// Knowledge coverage per area for `window` as of `now`, sorted by area.
+pub fn knowledge(
+    commits: &[Commit],
+    reviews: &[Review],
+    prs: &[PullRequest],
+    window: &Window,
+    now: Timestamp,
+    dir: &Directory,
+    params: &KnowledgeParams,
+) -> Vec<AreaKnowledge> {
+    #[derive(Default)]
+    struct Acc {
+        changes: usize,
+        shares: BTreeMap<String, f64>,
+        commits: Vec<String>,
+        reviewers: BTreeSet<String>,
+        reviewed: BTreeSet<PrRef>,
+    }
+    let mut areas: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut pr_areas: BTreeMap<(String, u64), BTreeSet<String>> = BTreeMap::new();
+    for c in commits {
+        let touched = areas_of_commit(c, &params.components);
+        if let Some(n) = c.pr_number {
+            pr_areas
+                .entry((c.repo.clone(), n))
+                .or_default()
+                .extend(touched.iter().cloned());
+        }
+        if !window.contains(c.authored) || c.authored > now {
+            continue;
+        }
+        let people: BTreeSet<String> = std::iter::once(&c.author)
+            .chain(c.co_authors.iter())
+            .filter(|s| !signature_is_bot(s, &params.bots))
+            .map(|s| person_of_signature(dir, s))
+            .collect();
+        if people.is_empty() {
+            continue;
+        }
+        let part = 1.0 / people.len() as f64;
+        for area in touched {
+            let acc = areas.entry(area).or_default();
+            acc.changes += 1;
+            acc.commits.push(c.meta.source_id.clone());
+            for p in &people {
+                *acc.shares.entry(p.clone()).or_default() += part;
+            }
+        }
+    }
+    let authors_of: BTreeMap<(String, u64), &PullRequest> =
+        prs.iter().map(|p| ((p.repo.clone(), p.number), p)).collect();
+    for r in reviews {
+        if !window.contains(r.submitted)
+            || r.submitted > now
+            || is_bot_login(&r.reviewer, r.reviewer_is_bot, &params.bots)
+        {
+            continue;
+        }
+        let k = (r.repo.clone(), r.pr_number);
+        let who = person_of_login(dir, &r.reviewer);
+        if let Some(pr) = authors_of.get(&k)
+            && (pr.author.eq_ignore_ascii_case(&r.reviewer) || person_of_login(dir, &pr.author) == who)
+        {
+            continue;
+        }
+        for area in pr_areas.get(&k).into_iter().flatten() {
+            let acc = areas.entry(area.clone()).or_default();
+            acc.reviewers.insert(who.clone());
+            acc.reviewed.insert(PrRef {
+                repo: k.0.clone(),
+                number: k.1,
+            });
+        }
+    }
+    areas
+        .into_iter()
+        .map(|(area, acc)| {
+            let mut shares: Vec<Share> = acc
+                .shares
+                .into_iter()
+                .map(|(person, changes)| Share { person, changes })
+                .collect();
+            shares.sort_by(|a, b| {
+                b.changes
+                    .total_cmp(&a.changes)
+                    .then_with(|| a.person.cmp(&b.person))
+            });
+            let bf = bus_factor(&shares, acc.changes as f64);
+            let mut commits = acc.commits;
+            commits.sort();
+            AreaKnowledge {
+                area,
+                changes: acc.changes,
+                bus_factor: bf,
+                bus_factor_people: shares.iter().take(bf).map(|s| s.person.clone()).collect(),
+                authors: {
+                    let mut a: Vec<String> = shares.iter().map(|s| s.person.clone()).collect();
+                    a.sort();
+                    a
+                },
+                reviewers: acc.reviewers.into_iter().collect(),
+                shares,
+                commits,
+                reviewed_prs: acc.reviewed.into_iter().collect(),
+            }
+        })
+        .collect()
+}

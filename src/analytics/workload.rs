@@ -1,0 +1,157 @@
+//! Workload: open assigned issues and points per person, work in progress,
+//! against the sprint's capacity.
+//!
+//! Definitions (evaluated at `as_of`, each issue's fields replayed from its
+//! changelog; epics are left out; issues created after `as_of` do not exist):
+//! - **Scope**: with a sprint, the issues in that sprint at `as_of`; without
+//!   one, every issue.
+//! - **Open** issues/points: not in the done category. **WIP**: open and in the
+//!   in-progress category. **Assigned** (sprint scope): open + completed issues
+//!   of the person (issues closed as "Won't Do" etc. are not work); without a
+//!   sprint, assigned = open.
+//! - **Person**: the assignee's account id at `as_of`; unassigned issues are
+//!   reported apart and never count as a person.
+//! - **Capacity** per person, story points: passed in ([`Capacity::PerPerson`]),
+//!   or the sprint's committed points ÷ the number of distinct assignees in
+//!   scope ([`Capacity::SplitCommitted`]). **Load ratio** = assigned points ÷
+//!   capacity; **over capacity** when above 1.
+//!
+//! Units: story points, issue counts; unestimated issues add 0 points and are
+//! counted in `unestimated_open_issues`.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::sprint::{IssueHistory, SprintOptions, StatusMap};
+use crate::model::{StatusCategory, WorkItem};
+
+/// How to find each person's capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capacity {
+    /// Story points per person, as configured.
+    PerPerson(f64),
+    /// The sprint's committed points, split evenly among its assignees.
+    SplitCommitted(f64),
+    /// No capacity known.
+    Unknown,
+}
+
+/// One person's load (or the unassigned bucket).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PersonLoad {
+    /// Assignee account id; `None` for unassigned issues.
+    pub assignee: Option<String>,
+    /// Issues assigned in scope (sprint: open + completed; else open).
+    pub assigned_issues: usize,
+    /// Their story points.
+    pub assigned_points: f64,
+    /// Open issues.
+    pub open_issues: usize,
+    /// Open story points.
+    pub open_points: f64,
+    /// Open issues without estimate.
+    pub unestimated_open_issues: usize,
+    /// Issues in progress.
+    pub wip_issues: usize,
+    /// Story points in progress.
+    pub wip_points: f64,
+    /// Capacity, story points; `None` when unknown.
+    pub capacity_points: Option<f64>,
+    /// Assigned points ÷ capacity.
+    pub load_ratio: Option<f64>,
+    /// Load ratio above 1.
+    pub over_capacity: bool,
+    /// Keys of the open issues.
+    pub open_keys: Vec<String>,
+    /// Keys of the issues in progress.
+    pub wip_keys: Vec<String>,
+}
+
+/// Workload of a team, per person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    /// The sprint in scope, if any.
+    pub sprint_id: Option<u64>,
+    /// Evaluation instant, UTC.
+    pub as_of: Timestamp,
+    /// Capacity per person, story points.
+    pub capacity_points_per_person: Option<f64>,
+    /// One row per assignee, ordered by account id.
+    pub people: Vec<PersonLoad>,
+    /// Unassigned issues in scope.
+    pub unassigned: PersonLoad,
+}
+
+/// Workload at `as_of` (definitions in the module doc).
+pub fn workload(
+    items: &[WorkItem],
+    sprint_id: Option<u64>,
+    as_of: Timestamp,
+    capacity: Capacity,
+    opts: &SprintOptions,
+) -> Workload {
+    let statuses = StatusMap::from_items(items);
+    let mut rows: BTreeMap<Option<String>, PersonLoad> = BTreeMap::new();
+    for item in items
+        .iter()
+        .filter(|i| i.created <= as_of && !i.issue_type.eq_ignore_ascii_case("Epic"))
+    {
+        let st = IssueHistory::new(item, &opts.fields, &statuses).at(as_of);
+        if sprint_id.is_some_and(|id| !st.sprints.contains(&id)) {
+            continue;
+        }
+        let open = !st.is_done();
+        let counts = open || (sprint_id.is_some() && st.is_completed(&opts.not_completed_resolutions));
+        if !counts {
+            continue;
+        }
+        let row = rows.entry(st.assignee.clone()).or_default();
+        row.assignee.clone_from(&st.assignee);
+        let p = st.points_or_zero();
+        row.assigned_issues += 1;
+        row.assigned_points += p;
+        if open {
+            row.open_issues += 1;
+            row.open_points += p;
+            row.open_keys.push(item.key.clone());
+            if st.points.is_none() {
+                row.unestimated_open_issues += 1;
+            }
+            if st.category == StatusCategory::InProgress {
+                row.wip_issues += 1;
+                row.wip_points += p;
+                row.wip_keys.push(item.key.clone());
+            }
+        }
+    }
+    let mut unassigned = rows.remove(&None).unwrap_or_default();
+    unassigned.open_keys.sort();
+    unassigned.wip_keys.sort();
+    let people_count = rows.len();
+    let per_person = match capacity {
+        Capacity::PerPerson(c) => Some(c),
+        Capacity::SplitCommitted(c) if people_count > 0 => Some(c / people_count as f64),
+        Capacity::SplitCommitted(_) | Capacity::Unknown => None,
+    };
+    let people = rows
+        .into_values()
+        .map(|mut r| {
+            r.open_keys.sort();
+            r.wip_keys.sort();
+            r.capacity_points = per_person;
+            r.load_ratio = per_person.filter(|c| *c > 0.0).map(|c| r.assigned_points / c);
+            r.over_capacity = r.load_ratio.is_some_and(|x| x > 1.0);
+            r
+        })
+        .collect();
+    Workload {
+        sprint_id,
+        as_of,
+        capacity_points_per_person: per_person,
+        people,
+        unassigned,
+    }
+}
