@@ -90,6 +90,83 @@ fn demo_headless_then_export_purge_and_plaintext_scan() {
         );
     }
 
+    // The metrics of the demo organisation, end to end, as its engineering manager.
+    let cfg = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/config.toml");
+    let out = run(
+        &[
+            "--config",
+            cfg,
+            "--data-dir",
+            d,
+            "metrics",
+            "--json",
+            "--as",
+            "Greta Moonfield",
+        ],
+        home.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sprints = m["sprints"].as_array().unwrap();
+    assert!(sprints.len() >= 8);
+    for s in sprints {
+        for k in [
+            "id",
+            "name",
+            "state",
+            "committed_points",
+            "added_points",
+            "removed_points",
+            "completed_points",
+            "carried_over_points",
+            "unestimated_issues",
+            "say_do_ratio",
+        ] {
+            assert!(s.get(k).is_some(), "sprint row lacks {k}: {s}");
+        }
+    }
+    assert!(
+        sprints
+            .iter()
+            .any(|s| s["state"] == "closed" && s["committed_points"].as_f64() > Some(0.0))
+    );
+    for k in [
+        "cycle_time_hours_p50",
+        "cycle_time_hours_p85",
+        "pickup_time_hours_p50",
+        "review_time_hours_p50",
+    ] {
+        assert!(m["flow"][k].as_f64().is_some(), "flow lacks {k}");
+    }
+    let weeks = m["person_weeks"].as_array().unwrap();
+    assert!(
+        weeks
+            .iter()
+            .all(|w| w["meeting_hours"].is_number() && w["focus_hours"].is_number())
+    );
+    // An engineer sees only their own person-weeks.
+    let out = run(
+        &[
+            "--config",
+            cfg,
+            "--data-dir",
+            d,
+            "metrics",
+            "--json",
+            "--as",
+            "Ines Quillfeather",
+        ],
+        home.path(),
+    );
+    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let people: Vec<&str> = m["person_weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["person"].as_str())
+        .collect();
+    assert!(people.iter().all(|p| *p == "Ines Quillfeather"), "{people:?}");
+
     let out = run(&["--data-dir", d, "--site", "demo", "purge"], home.path());
     let shown = text(&out);
     assert!(out.status.success(), "{shown}");
