@@ -7,10 +7,10 @@ mod doctor;
 mod import;
 mod maintain;
 mod metrics;
-mod snapshot;
+pub mod snapshot;
 mod sync_cmd;
 
-pub use snapshot::compute_snapshot;
+pub use snapshot::{Inputs, compute, compute_snapshot, load_inputs, stored_snapshot};
 pub use sync_cmd::sync_all;
 
 use std::path::PathBuf;
