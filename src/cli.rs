@@ -43,6 +43,13 @@ pub enum Command {
     /// Import activity from local files (no API needed).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Print the standup of the last work day (offline drafter unless an LLM is configured).
+    Standup(StandupArgs),
+    /// Print the retrospective of a closed sprint.
+    Retro(RetroArgs),
+    /// LLM tools: see exactly what would be sent; ask the copilot.
+    #[command(subcommand)]
+    Llm(LlmCommand),
     /// Check the configuration, key, store, sources and identities.
     Doctor,
     /// Print the metrics: sprint health, velocity, flow, meeting load, focus time, pulse.
@@ -173,4 +180,64 @@ pub enum ConfigCommand {
     Default,
     /// Load and validate the configuration, and say where it came from.
     Check,
+}
+
+/// `standup` options.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StandupArgs {
+    /// Only this person (cockpit name, or a unique first name).
+    #[arg(long, value_name = "P")]
+    pub person: Option<String>,
+    /// Markdown instead of plain text.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Use the offline drafter even when an LLM is configured.
+    #[arg(long)]
+    pub offline: bool,
+    /// Post the standup to this Slack channel (id or name) after confirmation.
+    #[arg(long, value_name = "CHANNEL")]
+    pub post: Option<String>,
+    /// Post without asking (needed when standard input is not a terminal).
+    #[arg(long, requires = "post")]
+    pub yes: bool,
+}
+
+/// `retro` options.
+#[derive(Debug, Clone, Args)]
+pub struct RetroArgs {
+    /// Sprint id, name, or `last`.
+    pub sprint: String,
+    /// Markdown instead of plain text.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+/// `llm` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LlmCommand {
+    /// Print exactly the request body that would be sent; sends nothing.
+    Preview(PreviewArgs),
+    /// Ask the copilot a question about the team (answer streamed).
+    Ask {
+        /// The question.
+        question: String,
+    },
+}
+
+/// `llm preview` options: exactly one of --standup, --retro, --ask.
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["standup", "retro", "ask"]))]
+pub struct PreviewArgs {
+    /// The standup request.
+    #[arg(long)]
+    pub standup: bool,
+    /// With --standup: only this person.
+    #[arg(long, value_name = "P", requires = "standup")]
+    pub person: Option<String>,
+    /// The retrospective request of a closed sprint (id, name, or `last`).
+    #[arg(long, value_name = "SPRINT")]
+    pub retro: Option<String>,
+    /// The copilot request for a question.
+    #[arg(long, value_name = "QUESTION")]
+    pub ask: Option<String>,
 }

@@ -87,7 +87,10 @@ fn demo() -> &'static Demo {
             .filter(|t| *t <= wall)
             .max()
             .unwrap_or(wall);
-        let now = latest.checked_add(jiff::SignedDuration::from_hours(1)).unwrap().min(wall);
+        let now = latest
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .unwrap()
+            .min(wall);
         Demo {
             _home: home,
             act,
@@ -117,30 +120,55 @@ fn the_offline_drafter_writes_a_standup_for_every_person() {
     println!("{team_text}");
     let mut with_activity = 0;
     for name in names(&d.cfg) {
-        let p = team.person(&name).unwrap_or_else(|| panic!("no standup for {name}"));
+        let p = team
+            .person(&name)
+            .unwrap_or_else(|| panic!("no standup for {name}"));
         let prompt = team.prompt(&gate, Some(&name));
         let text = render(&prompt, Format::Plain);
         assert!(text.starts_with(&format!("Standup: {name}, ")), "{text}");
-        assert!(team_text.contains(&format!("\n{name}\n")), "{name} missing from the team standup");
+        assert!(
+            team_text.contains(&format!("\n{name}\n")),
+            "{name} missing from the team standup"
+        );
         // Same input, same text.
         assert_eq!(text, render(&team.prompt(&gate, Some(&name)), Format::Plain));
         if !p.is_empty() {
             with_activity += 1;
             // Every item keeps its source link.
             for it in p.done.iter().chain(&p.doing).chain(&p.blockers) {
-                assert!(it.link.as_deref().is_some_and(|l| l.starts_with("http")), "{it:?}");
+                assert!(
+                    it.link.as_deref().is_some_and(|l| l.starts_with("http")),
+                    "{it:?}"
+                );
             }
         }
         let md = render(&prompt, Format::Markdown);
         assert!(md.starts_with(&format!("# Standup: {name}")), "{md}");
     }
-    assert!(with_activity >= 8, "only {with_activity} people have activity on the last work day");
-    let all: Vec<_> = team.people.iter().flat_map(|p| p.done.iter().chain(&p.doing).chain(&p.blockers)).collect();
-    for kind in [ItemKind::IssueInProgress, ItemKind::PrOpen, ItemKind::IssueBlocked] {
-        assert!(all.iter().any(|i| i.kind == kind), "no {kind:?} item in the demo standup");
+    assert!(
+        with_activity >= 8,
+        "only {with_activity} people have activity on the last work day"
+    );
+    let all: Vec<_> = team
+        .people
+        .iter()
+        .flat_map(|p| p.done.iter().chain(&p.doing).chain(&p.blockers))
+        .collect();
+    for kind in [
+        ItemKind::IssueInProgress,
+        ItemKind::PrOpen,
+        ItemKind::IssueBlocked,
+    ] {
+        assert!(
+            all.iter().any(|i| i.kind == kind),
+            "no {kind:?} item in the demo standup"
+        );
     }
     assert!(
-        all.iter().any(|i| matches!(i.kind, ItemKind::IssueDone | ItemKind::PrMerged | ItemKind::ReviewGiven)),
+        all.iter().any(|i| matches!(
+            i.kind,
+            ItemKind::IssueDone | ItemKind::PrMerged | ItemKind::ReviewGiven
+        )),
         "nothing done on the last work day"
     );
 }
@@ -163,7 +191,14 @@ fn the_demo_standup_request_carries_no_secret() {
     let drafter = Drafter::new(llm::from_config(&cfg, Some(key)).unwrap(), None);
     let p = drafter.prepare(&prompt).unwrap();
     let body = String::from_utf8_lossy(&p.body);
-    for needle in ["xoxb-", "ghp_", "Traceback", "tn_legacy_0042", "@example.com", "<@U"] {
+    for needle in [
+        "xoxb-",
+        "ghp_",
+        "Traceback",
+        "tn_legacy_0042",
+        "@example.com",
+        "<@U",
+    ] {
         assert!(!body.contains(needle), "{needle} in the request body");
     }
     // Each person appears by cockpit name.
@@ -187,20 +222,37 @@ fn a_copilot_question_from_an_engineer_never_carries_others_figures() {
     };
     let ctx = retrieve(question, &ines, &d.act, &dir, &people, &cal, d.now);
     assert!(ctx.subjects_read.is_empty(), "{:?}", ctx.subjects_read);
-    assert!(ctx.facts.iter().all(|f| f.subject.as_deref().is_none_or(|s| s == ines.name)));
+    assert!(
+        ctx.facts
+            .iter()
+            .all(|f| f.subject.as_deref().is_none_or(|s| s == ines.name))
+    );
     assert!(!ctx.withheld.is_empty());
     let prompt = ctx.prompt(&gate, &ines.role_label());
     let fitted = prompt.fit(100_000);
     // Only the question line may name the others.
-    let facts: Vec<&str> = fitted.user.lines().filter(|l| !l.starts_with("Question:")).collect();
+    let facts: Vec<&str> = fitted
+        .user
+        .lines()
+        .filter(|l| !l.starts_with("Question:"))
+        .collect();
     for other in people.iter().filter(|p| **p != ines.name) {
         let first = other.split_whitespace().next().unwrap();
         for l in &facts {
-            assert!(!l.contains(first), "{other} named in a fact line for an engineer: {l}");
+            assert!(
+                !l.contains(first),
+                "{other} named in a fact line for an engineer: {l}"
+            );
         }
     }
     // Her own figures are there.
-    assert!(facts.iter().any(|l| l.contains("Ines Quillfeather, last 14 days")), "{}", fitted.user);
+    assert!(
+        facts
+            .iter()
+            .any(|l| l.contains("Ines Quillfeather, last 14 days")),
+        "{}",
+        fitted.user
+    );
     println!("{}", fitted.user);
 
     // The same question from the engineering manager: individual figures,
@@ -236,7 +288,11 @@ fn the_retrospective_of_the_last_sprint_has_numbers() {
 
 /// The raw records behind the standup's items, as a naive prompt would hold them.
 fn naive_prompt(d: &Demo, team: &TeamStandup) -> String {
-    let items: Vec<_> = team.people.iter().flat_map(|p| p.done.iter().chain(&p.doing).chain(&p.blockers)).collect();
+    let items: Vec<_> = team
+        .people
+        .iter()
+        .flat_map(|p| p.done.iter().chain(&p.doing).chain(&p.blockers))
+        .collect();
     let ids: BTreeSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
     let mut raw: Vec<serde_json::Value> = Vec::new();
     for w in &d.act.items {

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use async_cockpit::config::{LlmConfig, LlmProviderKind};
 use async_cockpit::llm::budget::{Item, Prompt, Section};
 use async_cockpit::llm::{
-    self, ApiKey, Delta, Drafter, LlmError, Provider, Request, RetryPolicy, collect_stream, from_config_with_retry,
+    self, ApiKey, Delta, Drafter, LlmError, Provider, Request, RetryPolicy, collect_stream,
+    from_config_with_retry,
 };
 use async_cockpit::store::{KeySource, Store};
 use futures_util::StreamExt;
@@ -65,7 +66,12 @@ fn provider(kind: LlmProviderKind, m: &Mock) -> Box<dyn Provider> {
 }
 
 fn req() -> Request {
-    Request::new("You write standups.", "## Greta\n- done: launchpad-api#41 merged", 100).unwrap()
+    Request::new(
+        "You write standups.",
+        "## Greta\n- done: launchpad-api#41 merged",
+        100,
+    )
+    .unwrap()
 }
 
 /// Fixture stem per provider (`local` speaks OpenAI's format).
@@ -108,10 +114,18 @@ async fn a_normal_answer_from_each_provider() {
         let p = provider(kind, &m);
         let r = req();
         let a = p.complete(&r).await.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
-        assert!(a.text.starts_with("Greta: merged launchpad-api#41."), "{kind:?}: {}", a.text);
+        assert!(
+            a.text.starts_with("Greta: merged launchpad-api#41."),
+            "{kind:?}: {}",
+            a.text
+        );
         let got = &m.requests()[0];
         assert_eq!(got.method, "POST");
-        assert_eq!(got.body, p.body(&r, false), "{kind:?}: the body sent is the body shown");
+        assert_eq!(
+            got.body,
+            p.body(&r, false),
+            "{kind:?}: the body sent is the body shown"
+        );
         match kind {
             LlmProviderKind::Anthropic => {
                 assert_eq!(got.path, "/messages");
@@ -130,7 +144,11 @@ async fn a_normal_answer_from_each_provider() {
                 assert_eq!(got.path, "/chat/completions");
                 assert_eq!(got.header("authorization"), Some("Bearer test-key-123"));
                 let v: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
-                let cap = if kind == LlmProviderKind::Local { "max_tokens" } else { "max_completion_tokens" };
+                let cap = if kind == LlmProviderKind::Local {
+                    "max_tokens"
+                } else {
+                    "max_completion_tokens"
+                };
                 assert_eq!(v[cap], 100, "{kind:?}");
                 assert_eq!(v["messages"][0]["role"], "system");
             }
@@ -145,7 +163,10 @@ async fn a_streamed_answer_from_each_provider() {
         let p = provider(kind, &m);
         let (text, items) = collect(p.as_ref(), &req()).await;
         assert_eq!(text, "Greta: merged launchpad-api#41.", "{kind:?}");
-        assert!(matches!(items.last(), Some(Ok(Delta::Done(_)))), "{kind:?}: {items:?}");
+        assert!(
+            matches!(items.last(), Some(Ok(Delta::Done(_)))),
+            "{kind:?}: {items:?}"
+        );
         let got = &m.requests()[0];
         let v: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
         if kind == LlmProviderKind::Gemini {
@@ -179,7 +200,10 @@ async fn a_stream_cut_off_is_never_complete() {
         let p = provider(kind, &m);
         let r = req();
         let e = collect_stream(p.as_ref(), &r, |_| {}).await.unwrap_err();
-        assert!(matches!(&e, LlmError::CutOff { partial, .. } if !partial.is_empty()), "{kind:?}: {e:?}");
+        assert!(
+            matches!(&e, LlmError::CutOff { partial, .. } if !partial.is_empty()),
+            "{kind:?}: {e:?}"
+        );
         assert!(e.to_string().contains("cut off"), "{e}");
     }
 }
@@ -209,18 +233,33 @@ async fn truncated_and_empty_answers_are_errors() {
     );
     let refused = fixture("gemini_answer.json").replace("\"STOP\"", "\"SAFETY\"");
     let m = Mock::start(vec![Reply::json(200, &cut)]).await;
-    let e = provider(LlmProviderKind::Anthropic, &m).complete(&req()).await.unwrap_err();
+    let e = provider(LlmProviderKind::Anthropic, &m)
+        .complete(&req())
+        .await
+        .unwrap_err();
     assert!(matches!(e, LlmError::Truncated { .. }), "{e:?}");
     let m = Mock::start(vec![Reply::json(200, &empty)]).await;
-    let e = provider(LlmProviderKind::Openai, &m).complete(&req()).await.unwrap_err();
+    let e = provider(LlmProviderKind::Openai, &m)
+        .complete(&req())
+        .await
+        .unwrap_err();
     assert!(matches!(e, LlmError::Empty { .. }), "{e:?}");
     let m = Mock::start(vec![Reply::json(200, &refused)]).await;
-    let e = provider(LlmProviderKind::Gemini, &m).complete(&req()).await.unwrap_err();
-    assert!(matches!(&e, LlmError::Incomplete { reason, .. } if reason == "SAFETY"), "{e:?}");
+    let e = provider(LlmProviderKind::Gemini, &m)
+        .complete(&req())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, LlmError::Incomplete { reason, .. } if reason == "SAFETY"),
+        "{e:?}"
+    );
     // A whole body cut short.
     let half = fixture("openai_answer.json");
     let m = Mock::start(vec![Reply::json(200, &half[..half.len() / 2])]).await;
-    let e = provider(LlmProviderKind::Openai, &m).complete(&req()).await.unwrap_err();
+    let e = provider(LlmProviderKind::Openai, &m)
+        .complete(&req())
+        .await
+        .unwrap_err();
     assert!(matches!(e, LlmError::CutOff { .. }), "{e:?}");
 }
 
@@ -247,7 +286,10 @@ async fn rate_limits_are_waited_out_as_asked() {
         let m = Mock::start(vec![limited, answer(kind)]).await;
         let p = provider(kind, &m);
         let t = Instant::now();
-        let a = p.complete(&req()).await.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let a = p
+            .complete(&req())
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
         assert!(t.elapsed() >= at_least, "{kind:?} waited only {:?}", t.elapsed());
         assert!(!a.text.is_empty());
         assert_eq!(m.requests().len(), 2, "{kind:?}");
@@ -257,7 +299,10 @@ async fn rate_limits_are_waited_out_as_asked() {
         Reply::json(429, &fixture("anthropic_error_rate_limit.json")).header("retry-after", "3600"),
     ])
     .await;
-    let e = provider(LlmProviderKind::Anthropic, &m).complete(&req()).await.unwrap_err();
+    let e = provider(LlmProviderKind::Anthropic, &m)
+        .complete(&req())
+        .await
+        .unwrap_err();
     assert!(matches!(e, LlmError::RateLimited { .. }), "{e:?}");
     assert!(e.to_string().contains("3600"), "{e}");
 }
@@ -265,9 +310,18 @@ async fn rate_limits_are_waited_out_as_asked() {
 #[tokio::test]
 async fn quota_exhausted_stops_at_once() {
     let cases = [
-        (LlmProviderKind::Openai, Reply::json(429, &fixture("openai_error_quota.json"))),
-        (LlmProviderKind::Gemini, Reply::json(429, &fixture("gemini_error_quota.json"))),
-        (LlmProviderKind::Anthropic, Reply::json(400, &fixture("anthropic_error_billing.json"))),
+        (
+            LlmProviderKind::Openai,
+            Reply::json(429, &fixture("openai_error_quota.json")),
+        ),
+        (
+            LlmProviderKind::Gemini,
+            Reply::json(429, &fixture("gemini_error_quota.json")),
+        ),
+        (
+            LlmProviderKind::Anthropic,
+            Reply::json(400, &fixture("anthropic_error_billing.json")),
+        ),
     ];
     for (kind, reply) in cases {
         let m = Mock::start(vec![reply, answer(kind)]).await;
@@ -292,7 +346,10 @@ async fn overloaded_is_retried_with_backoff_then_reported() {
         assert_eq!(m.requests().len(), 3, "{kind:?}");
         let m = Mock::start(vec![over(kind), over(kind), over(kind), answer(kind)]).await;
         let e = provider(kind, &m).complete(&req()).await.unwrap_err();
-        assert!(matches!(e, LlmError::Overloaded { attempts: 3, .. }), "{kind:?}: {e:?}");
+        assert!(
+            matches!(e, LlmError::Overloaded { attempts: 3, .. }),
+            "{kind:?}: {e:?}"
+        );
         assert_eq!(m.requests().len(), 3, "{kind:?}: 1 try + 2 retries");
     }
     // Overloaded in the middle of a stream: the partial text is not complete.
@@ -300,15 +357,27 @@ async fn overloaded_is_retried_with_backoff_then_reported() {
     let p = provider(LlmProviderKind::Anthropic, &m);
     let (text, items) = collect(p.as_ref(), &req()).await;
     assert_eq!(text, "Greta: ");
-    assert!(matches!(items.last(), Some(Err(LlmError::Overloaded { .. }))), "{items:?}");
+    assert!(
+        matches!(items.last(), Some(Err(LlmError::Overloaded { .. }))),
+        "{items:?}"
+    );
 }
 
 #[tokio::test]
 async fn auth_errors_name_the_key() {
     let cases = [
-        (LlmProviderKind::Anthropic, Reply::json(401, &fixture("anthropic_error_auth.json"))),
-        (LlmProviderKind::Openai, Reply::json(401, &fixture("openai_error_auth.json"))),
-        (LlmProviderKind::Gemini, Reply::json(400, &fixture("gemini_error_auth.json"))),
+        (
+            LlmProviderKind::Anthropic,
+            Reply::json(401, &fixture("anthropic_error_auth.json")),
+        ),
+        (
+            LlmProviderKind::Openai,
+            Reply::json(401, &fixture("openai_error_auth.json")),
+        ),
+        (
+            LlmProviderKind::Gemini,
+            Reply::json(400, &fixture("gemini_error_auth.json")),
+        ),
     ];
     for (kind, reply) in cases {
         let m = Mock::start(vec![reply]).await;
@@ -332,7 +401,14 @@ fn prompt(n: usize) -> Prompt {
         sections: vec![Section {
             title: "Greta Moonfield".into(),
             items: (0..n)
-                .map(|i| Item::new(format!("ALP-{i} \"work item number {i}\" (In Progress)"), (i % 7) as u32, "standup.doing").label("doing"))
+                .map(|i| {
+                    Item::new(
+                        format!("ALP-{i} \"work item number {i}\" (In Progress)"),
+                        (i % 7) as u32,
+                        "standup.doing",
+                    )
+                    .label("doing")
+                })
                 .collect(),
             empty_note: "nothing".into(),
         }],
@@ -350,13 +426,19 @@ async fn context_too_long_shrinks_the_prompt_and_retries_once() {
         _ => Reply::json(400, &fixture("openai_error_context.json")),
     };
     for kind in KINDS {
-        let m = Mock::start(vec![ctx(kind), answer(kind)]).await;
+        let m = Mock::start(vec![ctx(kind), Reply::sse(&stream_fixture(kind))]).await;
         let d = Drafter::new(provider(kind, &m), None).with_budget(1_000);
-        let drafted = d.draft(&prompt(200)).await.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let drafted = d
+            .draft(&prompt(200))
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
         assert!(drafted.shrunk, "{kind:?}");
         let reqs = m.requests();
         assert_eq!(reqs.len(), 2, "{kind:?}");
-        assert!(reqs[1].body.len() < reqs[0].body.len() * 3 / 4, "{kind:?}: the second prompt is smaller");
+        assert!(
+            reqs[1].body.len() < reqs[0].body.len() * 3 / 4,
+            "{kind:?}: the second prompt is smaller"
+        );
         // Still too long after shrinking: reported, no third try.
         let m = Mock::start(vec![ctx(kind), ctx(kind), answer(kind)]).await;
         let d = Drafter::new(provider(kind, &m), None).with_budget(1_000);
@@ -371,7 +453,11 @@ async fn the_same_input_twice_makes_one_provider_call() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("t"), "t", &KeySource::ephemeral(), true).unwrap();
     for kind in KINDS {
-        let m = Mock::start(vec![answer(kind), answer(kind)]).await;
+        let m = Mock::start(vec![
+            Reply::sse(&stream_fixture(kind)),
+            Reply::sse(&stream_fixture(kind)),
+        ])
+        .await;
         let d = Drafter::new(provider(kind, &m), Some(&store));
         let p = prompt(5);
         let first = d.draft(&p).await.unwrap();
@@ -388,7 +474,10 @@ async fn the_same_input_twice_makes_one_provider_call() {
         assert_eq!(out.text, first.text);
         // Streaming the same input is served from the store too.
         let mut seen = String::new();
-        let third = d.draft_streaming(&p, &mut |t: &str| seen.push_str(t)).await.unwrap();
+        let third = d
+            .draft_streaming(&p, &mut |t: &str| seen.push_str(t))
+            .await
+            .unwrap();
         assert!(third.cached && seen == first.text, "{kind:?}");
         assert_eq!(m.requests().len(), 1, "{kind:?}");
     }
@@ -397,12 +486,21 @@ async fn the_same_input_twice_makes_one_provider_call() {
 #[tokio::test]
 async fn plain_http_to_a_remote_host_is_refused() {
     let mut c = cfg(LlmProviderKind::Local, "http://llm.example.com/v1");
-    let e = llm::from_config(&c, None).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = llm::from_config(&c, None)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("llm.base_url"), "{e}");
     c.base_url = "http://127.0.0.1:11434/v1".into();
-    assert!(llm::from_config(&c, None).is_ok(), "loopback is allowed for local servers");
+    assert!(
+        llm::from_config(&c, None).is_ok(),
+        "loopback is allowed for local servers"
+    );
     c.base_url.clear();
-    let e = llm::from_config(&c, None).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = llm::from_config(&c, None)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("needs llm.base_url"), "{e}");
 }
 
@@ -426,9 +524,17 @@ async fn a_streamed_token_is_handed_on_within_50_ms_of_arriving() {
         }
         let got = first_text.expect("a text delta");
         // The chunk that carried the first text: the latest write before it.
-        let sent = m.chunk_writes().into_iter().filter(|w| *w <= got).max().expect("a chunk write");
+        let sent = m
+            .chunk_writes()
+            .into_iter()
+            .filter(|w| *w <= got)
+            .max()
+            .expect("a chunk write");
         let latency = got.duration_since(sent);
-        println!("{kind:?}: first token handed on {:.2} ms after the chunk left the server", latency.as_secs_f64() * 1000.0);
+        println!(
+            "{kind:?}: first token handed on {:.2} ms after the chunk left the server",
+            latency.as_secs_f64() * 1000.0
+        );
         assert!(latency < Duration::from_millis(50), "{kind:?}: {latency:?}");
     }
 }

@@ -151,9 +151,13 @@ fn standup_of(corpus: &[String]) -> TeamStandup {
     };
     for (i, t) in corpus.iter().enumerate() {
         match i % 3 {
-            0 => p.blockers.push(item(ItemKind::ChatBlocker, &format!("C1/{i}.0"), t)),
+            0 => p
+                .blockers
+                .push(item(ItemKind::ChatBlocker, &format!("C1/{i}.0"), t)),
             1 => p.done.push(item(ItemKind::PrMerged, &format!("repo#{i}"), t)),
-            _ => p.doing.push(item(ItemKind::IssueInProgress, &format!("ALP-{i}"), t)),
+            _ => p
+                .doing
+                .push(item(ItemKind::IssueInProgress, &format!("ALP-{i}"), t)),
         }
     }
     TeamStandup {
@@ -187,8 +191,17 @@ fn each_rule_catches_its_sample() {
     let gate = Redactor::new(None).unwrap();
     for rule in RULES {
         let r = gate.text(rule.sample);
-        assert!(r.fired.contains(&rule.name), "rule {} did not fire on its sample: {:?}", rule.name, r);
-        assert!(!r.text.contains(rule.sample), "rule {} left its sample", rule.name);
+        assert!(
+            r.fired.contains(&rule.name),
+            "rule {} did not fire on its sample: {:?}",
+            rule.name,
+            r
+        );
+        assert!(
+            !r.text.contains(rule.sample),
+            "rule {} left its sample",
+            rule.name
+        );
         if rule.action == Action::Secret {
             assert!(
                 redact::find_secrets(rule.sample).unwrap().contains(&rule.name),

@@ -10,7 +10,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use zeroize::Zeroizing;
 
-use super::standup_cmd::{api_key, draft_text, drafter, load_activity, people, sources};
+use super::standup_cmd::{api_key, draft_text, drafter, load_activity, people};
 use super::{load_config, open_store, unix_user};
 use crate::access::Viewer;
 use crate::analytics::calendar::Calendar;
@@ -158,7 +158,7 @@ pub(super) fn preview(g: &GlobalArgs, target: &PreviewTarget) -> anyhow::Result<
         } else {
             llm_cfg.base_url.clone()
         },
-        d.provider().endpoint(false)
+        d.provider().endpoint(true)
     );
     eprintln!(
         "about {} prompt tokens (chars/4); {} items kept, {} dropped for the budget; {} bytes; \
@@ -201,9 +201,9 @@ pub(super) async fn ask(g: &GlobalArgs, question: &str) -> anyhow::Result<ExitCo
         let _ = out.flush();
     };
     match d.draft_streaming(&prompt, &mut on_text).await {
-        Ok(_) => {
+        Ok(answer) => {
             println!();
-            print!("{}", sources(&prompt, Format::Plain));
+            print!("{}", cited(&ctx, &answer.text));
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -211,6 +211,29 @@ pub(super) async fn ask(g: &GlobalArgs, question: &str) -> anyhow::Result<ExitCo
             eprintln!("the answer is incomplete and not to be relied on: {e}");
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// The facts an answer cites (`[F2]`), with the items behind them.
+fn cited(ctx: &CopilotContext, answer: &str) -> String {
+    let mut out = String::new();
+    for f in &ctx.facts {
+        if !answer.contains(&format!("[{}]", f.id)) {
+            continue;
+        }
+        out.push_str(&format!("  [{}] {}\n", f.id, f.text));
+        for e in &f.cites {
+            out.push_str(&format!(
+                "       {} {}\n",
+                e.label,
+                e.url.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("\nCited:\n{out}")
     }
 }
 

@@ -5,9 +5,11 @@
 mod demo;
 mod doctor;
 mod import;
+mod llm_cmd;
 mod maintain;
 mod metrics;
 pub mod snapshot;
+mod standup_cmd;
 mod sync_cmd;
 
 pub use snapshot::{Inputs, compute, compute_snapshot, load_inputs, stored_snapshot};
@@ -18,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::cli::{AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, KeyCommand};
+use crate::cli::{AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, KeyCommand, LlmCommand};
 use crate::config::{Config, ConfigSource, DEFAULT_TOML, Paths};
 use crate::store::{KeySource, Store};
 
@@ -34,6 +36,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Demo(args)) => runtime()?.block_on(demo::demo(g, &args)),
         Some(Command::Sync(args)) => runtime()?.block_on(sync_cmd::sync(g, &args)),
         Some(Command::Import(cmd)) => import::import(g, &cmd),
+        Some(Command::Standup(a)) => runtime()?.block_on(standup_cmd::standup(
+            g,
+            &standup_cmd::StandupOptions {
+                person: a.person,
+                markdown: a.markdown,
+                post: a.post,
+                yes: a.yes,
+                offline: a.offline,
+            },
+        )),
+        Some(Command::Retro(a)) => runtime()?.block_on(llm_cmd::retro(g, &a.sprint, a.markdown)),
+        Some(Command::Llm(LlmCommand::Preview(a))) => {
+            let target = match (a.retro, a.ask) {
+                (Some(sprint), _) => llm_cmd::PreviewTarget::Retro { sprint },
+                (None, Some(question)) => llm_cmd::PreviewTarget::Ask { question },
+                (None, None) => llm_cmd::PreviewTarget::Standup { person: a.person },
+            };
+            llm_cmd::preview(g, &target)
+        }
+        Some(Command::Llm(LlmCommand::Ask { question })) => runtime()?.block_on(llm_cmd::ask(g, &question)),
         Some(Command::Doctor) => runtime()?.block_on(doctor::doctor(g)),
         Some(Command::Metrics(args)) => metrics::metrics(g, &args),
         Some(Command::Cards(args)) => metrics::cards(g, &args),

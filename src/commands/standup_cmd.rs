@@ -143,6 +143,14 @@ pub(super) async fn draft_text(drafter: &Drafter<'_>, prompt: &Prompt, format: F
                     "(answer from the store: this input was drafted before by {} {})",
                     d.provider, d.model
                 );
+            } else if let Some(o) = &d.output {
+                eprintln!(
+                    "drafted by {} {}{}; the prompt carried {}",
+                    o.provider,
+                    o.model,
+                    if d.shrunk { " (prompt shrunk to fit)" } else { "" },
+                    o.fields_seen.join(", ")
+                );
             }
             let title = match format {
                 Format::Markdown => format!("# {}\n\n", prompt.title),

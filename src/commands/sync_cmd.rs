@@ -315,18 +315,6 @@ pub(super) async fn sync(g: &GlobalArgs, args: &SyncArgs) -> anyhow::Result<Exit
         cfg.zoom.enabled &= on("zoom");
         cfg.confluence.enabled &= on("confluence");
     }
-    let enabled = [
-        cfg.github.enabled,
-        cfg.jira.enabled,
-        cfg.slack.enabled,
-        cfg.zoom.enabled,
-        cfg.confluence.enabled,
-    ];
-    anyhow::ensure!(
-        enabled.iter().any(|e| *e),
-        "no source is enabled in the configuration; set `enabled = true` in a provider section"
-    );
-    let store = open_store(g, &cfg, true)?;
     let sources: Vec<Source> = [
         (Source::Github, cfg.github.enabled),
         (Source::Jira, cfg.jira.enabled),
@@ -337,6 +325,11 @@ pub(super) async fn sync(g: &GlobalArgs, args: &SyncArgs) -> anyhow::Result<Exit
     .into_iter()
     .filter_map(|(s, on)| on.then_some(s))
     .collect();
+    anyhow::ensure!(
+        !sources.is_empty(),
+        "no source is enabled in the configuration; set `enabled = true` in a provider section"
+    );
+    let store = open_store(g, &cfg, true)?;
     let view = ProgressView::new(Mode::detect(), &sources);
     let (summaries, errors) = sync_with_view(&store, &cfg, args.full, view).await;
     print!("{}", progress::summary(&summaries, &errors));

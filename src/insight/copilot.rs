@@ -310,7 +310,16 @@ pub fn retrieve(
     }
     if topics.contains(&Topic::Blockers) {
         let report = blockers(&act.items, &act.messages, now, since, &BlockerOptions::default());
-        for b in &report.open {
+        let jira_keys: BTreeSet<&str> = report
+            .open
+            .iter()
+            .filter(|b| b.source == BlockerSource::Jira)
+            .filter_map(|b| b.key.as_deref())
+            .collect();
+        // A chat report about an issue already blocked in Jira adds nothing.
+        for b in report.open.iter().filter(|b| {
+            b.source == BlockerSource::Jira || b.key.as_deref().is_none_or(|k| !jira_keys.contains(k))
+        }) {
             let owner = b.owner.as_deref().and_then(|o| match b.source {
                 BlockerSource::Jira => dir.resolve(Source::Jira, o),
                 BlockerSource::Slack => dir.resolve(Source::Slack, o),
@@ -370,10 +379,11 @@ pub fn retrieve(
             if let Some(f) = fig.get_mut(who) {
                 f.merged.push(ev);
             }
-        } else if pr.state == "open" && pr.merged.is_none() {
-            if let Some(f) = fig.get_mut(who) {
-                f.open.push(ev);
-            }
+        } else if pr.state == "open"
+            && pr.merged.is_none()
+            && let Some(f) = fig.get_mut(who)
+        {
+            f.open.push(ev);
         }
     }
     for r in act

@@ -430,18 +430,26 @@ fn weight(kind: ItemKind) -> u32 {
     }
 }
 
-/// One item as a prompt line, through the gate.
-fn line(gate: &Redactor<'_>, it: &StandupItem) -> String {
+/// One item as a prompt line, through the gate. A pull request titled after
+/// an issue already listed (`ALP-29: ...`) names the issue instead of
+/// repeating its title.
+fn line(gate: &Redactor<'_>, it: &StandupItem, listed: &BTreeSet<&str>) -> String {
     let title = gate.line(&it.title, 90);
     let id = match it.kind {
         ItemKind::ReviewGiven => format!("reviewed {}", it.id),
         ItemKind::ChatBlocker => "chat".to_string(),
         _ => it.id.clone(),
     };
-    let mut s = if title.is_empty() {
-        id
-    } else {
-        format!("{id} \"{title}\"")
+    let issue = title.split_once(':').map(|(k, _)| k.trim()).filter(|k| {
+        matches!(
+            it.kind,
+            ItemKind::PrMerged | ItemKind::PrOpen | ItemKind::ReviewGiven
+        ) && listed.contains(k)
+    });
+    let mut s = match issue {
+        Some(key) => format!("{id} for {key}"),
+        None if title.is_empty() => id,
+        None => format!("{id} \"{title}\""),
     };
     if let Some(d) = &it.detail {
         s.push_str(&format!(" ({})", gate.line(d, 80)));
@@ -451,13 +459,30 @@ fn line(gate: &Redactor<'_>, it: &StandupItem) -> String {
 
 impl TeamStandup {
     fn section(&self, gate: &Redactor<'_>, p: &PersonStandup) -> Section {
+        let listed: BTreeSet<&str> = p
+            .done
+            .iter()
+            .chain(&p.doing)
+            .chain(&p.blockers)
+            .filter(|i| {
+                matches!(
+                    i.kind,
+                    ItemKind::IssueDone | ItemKind::IssueInProgress | ItemKind::IssueBlocked
+                )
+            })
+            .map(|i| i.id.as_str())
+            .collect();
         let mut items = Vec::new();
         for (label, list) in [("blockers", &p.blockers), ("done", &p.done), ("doing", &p.doing)] {
             for it in list {
                 items.push(
-                    Item::new(line(gate, it), weight(it.kind), format!("standup.{label}"))
-                        .label(label)
-                        .link(it.link.clone()),
+                    Item::new(
+                        line(gate, it, &listed),
+                        weight(it.kind),
+                        format!("standup.{label}"),
+                    )
+                    .label(label)
+                    .link(it.link.clone()),
                 );
             }
         }

@@ -4,10 +4,10 @@
 //!   texts pass the redaction gate ([`Request::new`]); the serialised body is
 //!   scanned once more before it leaves.
 //! - **Cache.** The input hash is SHA-256 over the provider name, the
-//!   endpoint path and the exact non-streamed request body (the streamed body
-//!   differs only by its stream flag, so one input has one hash however it is
-//!   asked). An answer stored under that hash is returned without calling the
-//!   provider.
+//!   endpoint path and the exact request body sent (answers are always
+//!   requested streamed, see [`Drafter::draft`], so that is the streamed body;
+//!   the endpoint names the model where the body does not, as for Gemini). An
+//!   answer stored under that hash is returned without calling the provider.
 //! - **Provenance.** Every answer is stored sealed ([`Store::put_llm_output`])
 //!   with provider, model, time, the insight fields the prompt carried, and
 //!   the event time of its newest input, so the retention purge removes it
@@ -38,7 +38,7 @@ pub struct Prepared {
     pub model: String,
     /// Endpoint path under the base URL.
     pub endpoint: String,
-    /// The exact body.
+    /// The exact body sent (the streamed request).
     pub body: Vec<u8>,
     /// Cache key (see the module doc).
     pub input_hash: String,
@@ -148,13 +148,13 @@ impl<'s> Drafter<'s> {
         let fitted = prompt.fit(budget);
         let request = Request::new(&prompt.system, &fitted.user, self.max_output_tokens)?
             .with_offline(offline::render(prompt, self.format));
-        let body = self.provider.body(&request, false);
+        let body = self.provider.body(&request, true);
         let hits = redact::scan_body(&String::from_utf8_lossy(&body))?;
         if !hits.is_empty() {
             return Err(LlmError::Refused { rules: hits });
         }
         let provider = provider_name(self.provider.kind());
-        let endpoint = self.provider.endpoint(false);
+        let endpoint = self.provider.endpoint(true);
         Ok(Prepared {
             provider,
             model: self.provider.model().to_string(),
@@ -173,6 +173,8 @@ impl<'s> Drafter<'s> {
         }
     }
 
+    /// Always streamed: bytes keep arriving while the model writes, so the
+    /// HTTP policy's read timeout (between bytes) never cuts a long answer.
     async fn ask(
         &self,
         p: &Prepared,
@@ -180,11 +182,17 @@ impl<'s> Drafter<'s> {
     ) -> Result<Answer, LlmError> {
         match on_text {
             Some(f) => collect_stream(self.provider.as_ref(), &p.request, |t| f(t)).await,
-            None => self.provider.complete(&p.request).await,
+            None => collect_stream(self.provider.as_ref(), &p.request, |_| {}).await,
         }
     }
 
-    fn keep(&self, p: &Prepared, prompt: &Prompt, answer: &Answer, hashes: &[&str]) -> Result<LlmOutput, LlmError> {
+    fn keep(
+        &self,
+        p: &Prepared,
+        prompt: &Prompt,
+        answer: &Answer,
+        hashes: &[&str],
+    ) -> Result<LlmOutput, LlmError> {
         let model = if answer.model.is_empty() {
             p.model.clone()
         } else {
@@ -202,7 +210,9 @@ impl<'s> Drafter<'s> {
         if let Some(store) = self.store {
             for h in hashes {
                 out.input_hash = (*h).to_string();
-                store.put_llm_output(&out).map_err(|e| LlmError::Store(e.to_string()))?;
+                store
+                    .put_llm_output(&out)
+                    .map_err(|e| LlmError::Store(e.to_string()))?;
             }
         }
         out.input_hash = hashes.first().map(|h| (*h).to_string()).unwrap_or_default();
@@ -220,7 +230,10 @@ impl<'s> Drafter<'s> {
         }
     }
 
-    /// Drafts the text of `prompt` (whole answer at once).
+    /// Drafts the text of `prompt`, returned whole. The provider is asked for
+    /// a streamed answer all the same: bytes keep arriving while the model
+    /// writes, so the HTTP policy's read timeout (between bytes) does not cut
+    /// a long answer.
     ///
     /// # Errors
     /// Any [`LlmError`]: an answer that did not finish is an error, never a draft.

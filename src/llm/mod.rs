@@ -23,11 +23,13 @@
 //! [`HttpClient::post_stream`]: crate::sources::http::HttpClient::post_stream
 
 pub mod budget;
+mod classify;
 mod draft;
 mod error;
 pub mod offline;
 pub mod redact;
 mod sse;
+mod stream;
 mod transport;
 mod wire;
 
@@ -211,7 +213,9 @@ pub struct ApiKey {
 
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiKey").field("source", &self.source).finish_non_exhaustive()
+        f.debug_struct("ApiKey")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
 }
 

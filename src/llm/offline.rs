@@ -104,7 +104,8 @@ pub struct OfflineProvider;
 
 impl OfflineProvider {
     fn text(req: &Request) -> String {
-        req.offline().map_or_else(|| req.user().to_string(), str::to_string)
+        req.offline()
+            .map_or_else(|| req.user().to_string(), str::to_string)
     }
 }
 
@@ -142,7 +143,11 @@ impl Provider for OfflineProvider {
     }
 
     fn stream<'a>(&'a self, req: &'a Request) -> BoxStream<'a, Result<Delta, LlmError>> {
-        futures_util::stream::iter([Ok(Delta::Text(Self::text(req))), Ok(Delta::Done(Usage::default()))]).boxed()
+        futures_util::stream::iter([
+            Ok(Delta::Text(Self::text(req))),
+            Ok(Delta::Done(Usage::default())),
+        ])
+        .boxed()
     }
 }
 

@@ -485,7 +485,11 @@ mod tests {
             assert!(re.is_match(rule.sample), "rule {} misses its sample", rule.name);
             let r = Redactor::new(None).map(|r| r.text(rule.sample));
             let out = r.map(|r| r.text).unwrap_or_default();
-            assert!(!out.contains(rule.sample), "rule {} leaves its sample: {out}", rule.name);
+            assert!(
+                !out.contains(rule.sample),
+                "rule {} leaves its sample: {out}",
+                rule.name
+            );
         }
         assert!(is_high_entropy(ENTROPY_SAMPLE));
     }

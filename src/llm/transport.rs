@@ -15,7 +15,6 @@
 //!
 //! [`HttpClient::post_stream`]: crate::sources::http::HttpClient::post_stream
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -25,8 +24,9 @@ use rand::Rng;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::sse::Parser;
-use super::wire::{ANTHROPIC_VERSION, StreamState, Wire};
+use super::classify::{Failure, classify, retry_after};
+use super::stream::StreamRun;
+use super::wire::{ANTHROPIC_VERSION, Wire};
 use super::{
     Answer, ApiKey, Delta, LlmError, Provider, Request, StopReason, Usage, default_base_url, key_env,
     provider_name, redact,
@@ -85,12 +85,12 @@ impl RetryPolicy {
 /// A network provider: a wire format over the HTTP policy.
 pub(crate) struct HttpProvider {
     kind: LlmProviderKind,
-    wire: Wire,
-    model: String,
+    pub(super) wire: Wire,
+    pub(super) model: String,
     http: HttpClient,
     key_headers: Vec<(&'static str, Zeroizing<String>)>,
-    key_source: String,
-    timeout: Duration,
+    pub(super) key_source: String,
+    pub(super) timeout: Duration,
     retry: RetryPolicy,
 }
 
@@ -106,8 +106,7 @@ impl std::fmt::Debug for HttpProvider {
 
 fn valid_model(m: &str) -> bool {
     !m.is_empty()
-        && m
-            .chars()
+        && m.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '/'))
 }
 
@@ -189,7 +188,7 @@ impl HttpProvider {
         self
     }
 
-    fn name(&self) -> &'static str {
+    pub(super) fn name(&self) -> &'static str {
         provider_name(self.kind)
     }
 
@@ -214,7 +213,7 @@ impl HttpProvider {
 
     /// Sends `body`, acting on rate limits and overloads, until a 2xx answer
     /// starts or an error is final.
-    async fn open(&self, stream: bool, body: Vec<u8>) -> Result<Streaming, LlmError> {
+    pub(super) async fn open(&self, stream: bool, body: Vec<u8>) -> Result<Streaming, LlmError> {
         self.gate(&body)?;
         let path = self.wire.path(&self.model, stream);
         let headers: Vec<(&str, &str)> = self.key_headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -222,7 +221,11 @@ impl HttpProvider {
         let mut attempts = 0u32;
         loop {
             attempts += 1;
-            let mut resp = match tokio::time::timeout(self.timeout, self.http.post_stream(&path, &headers, body.clone())).await
+            let mut resp = match tokio::time::timeout(
+                self.timeout,
+                self.http.post_stream(&path, &headers, body.clone()),
+            )
+            .await
             {
                 Err(_) => {
                     return Err(LlmError::Timeout {
@@ -255,7 +258,11 @@ impl HttpProvider {
                         });
                     }
                     waits += 1;
-                    tracing::info!(provider = self.name(), seconds = wait.as_secs_f64(), "LLM rate limited, waiting");
+                    tracing::info!(
+                        provider = self.name(),
+                        seconds = wait.as_secs_f64(),
+                        "LLM rate limited, waiting"
+                    );
                     tokio::time::sleep(wait).await;
                 }
                 Failure::Overloaded(detail) => {
@@ -267,7 +274,11 @@ impl HttpProvider {
                         });
                     }
                     let wait = self.retry.backoff(attempts);
-                    tracing::info!(provider = self.name(), seconds = wait.as_secs_f64(), "LLM overloaded, retrying");
+                    tracing::info!(
+                        provider = self.name(),
+                        seconds = wait.as_secs_f64(),
+                        "LLM overloaded, retrying"
+                    );
                     tokio::time::sleep(wait).await;
                 }
                 Failure::Final(e) => return Err(e),
@@ -278,7 +289,14 @@ impl HttpProvider {
     /// Classifies an error answer (`status` `None`: an error event inside a stream).
     fn classify(&self, status: Option<u16>, resp: &Streaming, v: &Value) -> Failure {
         let retry_after = retry_after(Some(resp), v);
-        classify(self.name(), &self.key_source, &self.wire.path(&self.model, false), status, retry_after, v)
+        classify(
+            self.name(),
+            &self.key_source,
+            &self.wire.path(&self.model, false),
+            status,
+            retry_after,
+            v,
+        )
     }
 
     async fn complete_inner(&self, req: &Request) -> Result<Answer, LlmError> {
@@ -319,12 +337,18 @@ impl HttpProvider {
             provider: self.name(),
             detail,
         })?;
-        finish(self.name(), text, stop, usage, model.unwrap_or_else(|| self.model.clone()))
+        finish(
+            self.name(),
+            text,
+            stop,
+            usage,
+            model.unwrap_or_else(|| self.model.clone()),
+        )
     }
 }
 
 /// Accepts an answer only when it ended normally with some text.
-fn finish(
+pub(super) fn finish(
     provider: &'static str,
     text: String,
     stop: Option<StopReason>,
@@ -332,8 +356,14 @@ fn finish(
     model: String,
 ) -> Result<Answer, LlmError> {
     match stop {
-        None => Err(LlmError::CutOff { provider, partial: text }),
-        Some(StopReason::MaxTokens) => Err(LlmError::Truncated { provider, partial: text }),
+        None => Err(LlmError::CutOff {
+            provider,
+            partial: text,
+        }),
+        Some(StopReason::MaxTokens) => Err(LlmError::Truncated {
+            provider,
+            partial: text,
+        }),
         Some(StopReason::Other(reason)) => Err(LlmError::Incomplete {
             provider,
             reason,
@@ -344,298 +374,19 @@ fn finish(
     }
 }
 
-/// What to do about an error answer.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// Wait (this long, when the provider said) and try again.
-    Rate(Option<Duration>),
-    /// Back off and try again.
-    Overloaded(String),
-    /// Stop.
-    Final(LlmError),
-}
-
-/// The error's kind words (`type`, `code`, `status`) and message, from any
-/// of the providers' error bodies.
-fn error_words(v: &Value) -> (String, String) {
-    let err = v.get("error").unwrap_or(v);
-    if let Some(s) = err.as_str() {
-        return (String::new(), s.to_string());
-    }
-    let word = |k: &str| match err.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    };
-    let kind = [word("type"), word("code"), word("status")].join(" ");
-    let mut message = word("message");
-    if message.is_empty() {
-        message = v.get("message").and_then(Value::as_str).unwrap_or_default().to_string();
-    }
-    (kind, message)
-}
-
-fn short(s: &str) -> String {
-    let s = s.trim();
-    if s.is_empty() {
-        return "no detail given".into();
-    }
-    let mut out: String = s.chars().take(200).collect();
-    if s.chars().count() > 200 {
-        out.push('…');
-    }
-    out
-}
-
-/// Classifies an error body (and status, when it came as an HTTP answer).
-pub(crate) fn classify(
-    provider: &'static str,
-    key_source: &str,
-    endpoint: &str,
-    status: Option<u16>,
-    retry_after: Option<Duration>,
-    v: &Value,
-) -> Failure {
-    let (kind, message) = error_words(v);
-    let detail = short(&message);
-    let hay = format!("{kind} {message}").to_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| hay.contains(w));
-    let code = status.unwrap_or(0);
-    if code == 413
-        || has(&[
-            "context_length_exceeded",
-            "prompt is too long",
-            "exceed_context_size",
-            "context size",
-            "context length",
-            "context window",
-            "maximum context",
-            "too many tokens",
-            "request_too_large",
-        ])
-        || (hay.contains("input token count") && hay.contains("exceed"))
-    {
-        return Failure::Final(LlmError::ContextTooLong { provider, detail });
-    }
-    let gemini_exhausted = hay.contains("resource_exhausted");
-    let per_day = gemini_quota_ids(v).iter().any(|q| q.to_lowercase().contains("perday"));
-    if code == 402
-        || has(&["insufficient_quota", "billing_error", "credit balance", "billing_not_active"])
-        || (gemini_exhausted && (per_day || (retry_after.is_none() && hay.contains("quota"))))
-    {
-        return Failure::Final(LlmError::QuotaExhausted { provider, detail });
-    }
-    if code == 401
-        || code == 403
-        || has(&[
-            "authentication_error",
-            "permission_error",
-            "invalid_api_key",
-            "incorrect api key",
-            "api key not valid",
-            "api_key_invalid",
-            "permission_denied",
-            "unauthenticated",
-        ])
-    {
-        return Failure::Final(LlmError::Auth {
-            provider,
-            key_source: key_source.to_string(),
-            status: code,
-            detail,
-        });
-    }
-    if code == 429 || gemini_exhausted || has(&["rate_limit", "rate limit"]) {
-        return Failure::Rate(retry_after);
-    }
-    if matches!(code, 500 | 502 | 503 | 504 | 529) || has(&["overloaded", "unavailable", "api_error", "server_error"])
-    {
-        return Failure::Overloaded(detail);
-    }
-    Failure::Final(LlmError::Status {
-        provider,
-        endpoint: endpoint.to_string(),
-        status: code,
-        detail,
-    })
-}
-
-fn gemini_quota_ids(v: &Value) -> Vec<String> {
-    v.pointer("/error/details")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .flat_map(|d| d.get("violations").and_then(Value::as_array).into_iter().flatten())
-        .filter_map(|x| x.get("quotaId").and_then(Value::as_str).map(str::to_string))
-        .collect()
-}
-
-/// How long the provider asks us to wait: `retry-after-ms`, `retry-after`
-/// (seconds or an HTTP date), or Gemini's `RetryInfo.retryDelay` (`"34s"`).
-fn retry_after(resp: Option<&Streaming>, v: &Value) -> Option<Duration> {
-    if let Some(r) = resp {
-        if let Some(ms) = r.header("retry-after-ms").and_then(|s| s.trim().parse::<f64>().ok()) {
-            return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
-        }
-        if let Some(h) = r.header("retry-after") {
-            if let Ok(secs) = h.trim().parse::<f64>() {
-                return Some(Duration::from_secs_f64(secs.max(0.0)));
-            }
-            if let Ok(at) = jiff::fmt::rfc2822::parse(h.trim()) {
-                let secs = at.timestamp().as_second() - jiff::Timestamp::now().as_second();
-                return Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
-            }
-        }
-    }
-    v.pointer("/error/details")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d.get("retryDelay").and_then(Value::as_str))
-        .filter_map(|s| s.trim().trim_end_matches('s').parse::<f64>().ok())
-        .map(|s| Duration::from_secs_f64(s.max(0.0)))
-        .next()
-}
-
 /// The policy's reason, without the label the HTTP client was built with.
 fn policy_reason(e: &HttpError) -> String {
     match e {
         HttpError::Policy { source, .. } => source.to_string(),
         HttpError::Network { message, .. } => message.clone(),
         HttpError::Status { status, detail, .. } => {
-            format!("HTTP {status}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())
+            format!(
+                "HTTP {status}{}",
+                detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+            )
         }
         HttpError::Decode { message, .. } => message.clone(),
         HttpError::Budget { budget, .. } => format!("request budget of {budget} spent"),
-    }
-}
-
-enum Phase {
-    Start,
-    Open {
-        resp: Streaming,
-        parser: Parser,
-        st: StreamState,
-    },
-    Done,
-}
-
-struct StreamRun<'a> {
-    p: &'a HttpProvider,
-    body: Option<Vec<u8>>,
-    phase: Phase,
-    pending: VecDeque<Result<Delta, LlmError>>,
-}
-
-impl<'a> StreamRun<'a> {
-    /// The final item once the provider's end is known (or the body ended).
-    fn finish(&mut self, st: &mut StreamState, body_ended: bool) -> bool {
-        let ended = st.finished || (body_ended && st.stop.is_some() && self.p.wire.stop_without_marker_is_complete());
-        if !ended && !body_ended {
-            return false;
-        }
-        let name = self.p.name();
-        let text = std::mem::take(&mut st.text);
-        let item = if ended {
-            finish(name, text, st.stop.take(), st.usage, String::new()).map(|a| Delta::Done(a.usage))
-        } else {
-            Err(LlmError::CutOff { provider: name, partial: text })
-        };
-        self.pending.push_back(item);
-        true
-    }
-
-    async fn next(mut self) -> Option<(Result<Delta, LlmError>, StreamRun<'a>)> {
-        loop {
-            if let Some(item) = self.pending.pop_front() {
-                return Some((item, self));
-            }
-            match std::mem::replace(&mut self.phase, Phase::Done) {
-                Phase::Done => return None,
-                Phase::Start => {
-                    let body = self.body.take().unwrap_or_default();
-                    match self.p.open(true, body).await {
-                        Ok(resp) => {
-                            self.phase = Phase::Open {
-                                resp,
-                                parser: Parser::default(),
-                                st: StreamState::default(),
-                            }
-                        }
-                        Err(e) => return Some((Err(e), self)),
-                    }
-                }
-                Phase::Open {
-                    mut resp,
-                    mut parser,
-                    mut st,
-                } => {
-                    let name = self.p.name();
-                    match tokio::time::timeout(self.p.timeout, resp.chunk()).await {
-                        Err(_) => {
-                            return Some((
-                                Err(LlmError::Timeout {
-                                    provider: name,
-                                    secs: self.p.timeout.as_secs(),
-                                }),
-                                self,
-                            ));
-                        }
-                        Ok(Err(_)) => {
-                            self.finish(&mut st, true);
-                        }
-                        Ok(Ok(None)) => {
-                            self.finish(&mut st, true);
-                        }
-                        Ok(Ok(Some(bytes))) => {
-                            let p = self.p;
-                            let classify_event = |v: &Value| match classify(
-                                name,
-                                &p.key_source,
-                                &p.wire.path(&p.model, true),
-                                None,
-                                retry_after(None, v),
-                                v,
-                            ) {
-                                Failure::Final(e) => e,
-                                Failure::Rate(wait) => LlmError::RateLimited {
-                                    provider: name,
-                                    waits: 0,
-                                    retry_after_secs: wait.map(|w| w.as_secs_f64()),
-                                },
-                                Failure::Overloaded(detail) => LlmError::Overloaded {
-                                    provider: name,
-                                    attempts: 1,
-                                    detail,
-                                },
-                            };
-                            let mut done = false;
-                            for ev in parser.feed(&bytes) {
-                                match self.p.wire.on_event(name, &mut st, &ev, &classify_event) {
-                                    Ok(Some(t)) => {
-                                        st.text.push_str(&t);
-                                        self.pending.push_back(Ok(Delta::Text(t)));
-                                    }
-                                    Ok(None) => {}
-                                    Err(e) => {
-                                        self.pending.push_back(Err(e));
-                                        done = true;
-                                        break;
-                                    }
-                                }
-                                if self.finish(&mut st, false) {
-                                    done = true;
-                                    break;
-                                }
-                            }
-                            if !done {
-                                self.phase = Phase::Open { resp, parser, st };
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -661,12 +412,7 @@ impl Provider for HttpProvider {
     }
 
     fn stream<'a>(&'a self, req: &'a Request) -> BoxStream<'a, Result<Delta, LlmError>> {
-        let run = StreamRun {
-            p: self,
-            body: Some(self.body(req, true)),
-            phase: Phase::Start,
-            pending: VecDeque::new(),
-        };
+        let run = StreamRun::new(self, self.body(req, true));
         futures_util::stream::unfold(run, StreamRun::next).boxed()
     }
 }
@@ -674,42 +420,6 @@ impl Provider for HttpProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn kind(f: &Failure) -> &'static str {
-        match f {
-            Failure::Rate(_) => "rate",
-            Failure::Overloaded(_) => "overloaded",
-            Failure::Final(LlmError::QuotaExhausted { .. }) => "quota",
-            Failure::Final(LlmError::ContextTooLong { .. }) => "context",
-            Failure::Final(LlmError::Auth { .. }) => "auth",
-            Failure::Final(_) => "other",
-        }
-    }
-
-    #[test]
-    fn error_bodies_of_each_provider_are_classified() {
-        let c = |status: u16, v: Value| kind(&classify("p", "$K", "/x", Some(status), None, &v));
-        assert_eq!(c(429, json!({"type":"error","error":{"type":"rate_limit_error","message":"slow"}})), "rate");
-        assert_eq!(c(529, json!({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})), "overloaded");
-        assert_eq!(
-            c(400, json!({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}})),
-            "context"
-        );
-        assert_eq!(c(401, json!({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})), "auth");
-        assert_eq!(c(429, json!({"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}})), "quota");
-        assert_eq!(c(400, json!({"error":{"message":"This model's maximum context length is 128000 tokens","type":"invalid_request_error","code":"context_length_exceeded"}})), "context");
-        assert_eq!(c(503, json!({"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}})), "overloaded");
-        assert_eq!(c(400, json!({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT"}})), "auth");
-        let per_day = json!({"error":{"code":429,"message":"You exceeded your current quota","status":"RESOURCE_EXHAUSTED",
-            "details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaId":"GenerateRequestsPerDayPerProjectPerModel-FreeTier"}]}]}});
-        assert_eq!(c(429, per_day), "quota");
-        let per_minute = json!({"error":{"code":429,"message":"You exceeded your current quota","status":"RESOURCE_EXHAUSTED",
-            "details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"2s"}]}});
-        assert_eq!(retry_after(None, &per_minute), Some(Duration::from_secs(2)));
-        assert_eq!(kind(&classify("p", "$K", "/x", Some(429), Some(Duration::from_secs(2)), &per_minute)), "rate");
-        assert_eq!(c(400, json!({"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}})), "context");
-    }
 
     #[test]
     fn backoff_stays_under_the_cap() {

@@ -81,7 +81,11 @@ impl Wire {
                 b
             }
             Wire::OpenAi { local } => {
-                let cap = if local { "max_tokens" } else { "max_completion_tokens" };
+                let cap = if local {
+                    "max_tokens"
+                } else {
+                    "max_completion_tokens"
+                };
                 let mut b = json!({
                     "model": model,
                     "messages": [
@@ -108,15 +112,18 @@ impl Wire {
             (Wire::Anthropic, "end_turn" | "stop_sequence")
             | (Wire::OpenAi { .. }, "stop")
             | (Wire::Gemini, "STOP") => StopReason::Complete,
-            (Wire::Anthropic, "max_tokens") | (Wire::OpenAi { .. }, "length") | (Wire::Gemini, "MAX_TOKENS") => {
-                StopReason::MaxTokens
-            }
+            (Wire::Anthropic, "max_tokens")
+            | (Wire::OpenAi { .. }, "length")
+            | (Wire::Gemini, "MAX_TOKENS") => StopReason::MaxTokens,
             (_, other) => StopReason::Other(other.to_string()),
         }
     }
 
     /// Text, stop reason and usage of a whole (non-streamed) answer.
-    pub fn parse_answer(self, v: &Value) -> Result<(String, Option<StopReason>, Usage, Option<String>), String> {
+    pub fn parse_answer(
+        self,
+        v: &Value,
+    ) -> Result<(String, Option<StopReason>, Usage, Option<String>), String> {
         let model = v
             .get("model")
             .or_else(|| v.get("modelVersion"))
@@ -133,7 +140,10 @@ impl Wire {
                     .filter(|b| b.get("type").and_then(Value::as_str) == Some("text"))
                     .filter_map(|b| b.get("text").and_then(Value::as_str))
                     .collect();
-                let stop = v.get("stop_reason").and_then(Value::as_str).map(|r| self.stop_reason(r));
+                let stop = v
+                    .get("stop_reason")
+                    .and_then(Value::as_str)
+                    .map(|r| self.stop_reason(r));
                 let usage = Usage {
                     input_tokens: u64_at(v, "/usage/input_tokens"),
                     output_tokens: u64_at(v, "/usage/output_tokens"),
@@ -159,7 +169,12 @@ impl Wire {
             }
             Wire::Gemini => {
                 if let Some(block) = v.pointer("/promptFeedback/blockReason").and_then(Value::as_str) {
-                    return Ok((String::new(), Some(StopReason::Other(block.to_string())), Usage::default(), model));
+                    return Ok((
+                        String::new(),
+                        Some(StopReason::Other(block.to_string())),
+                        Usage::default(),
+                        model,
+                    ));
                 }
                 let cand = v.pointer("/candidates/0").ok_or("no `candidates[0]`")?;
                 let text = gemini_text(cand);

@@ -441,7 +441,10 @@ impl HttpClient {
             value.set_sensitive(true);
             req = req.header(name, value);
         }
-        let response = req.send().await.map_err(|e| network(1, describe(&e.without_url())))?;
+        let response = req
+            .send()
+            .await
+            .map_err(|e| network(1, describe(&e.without_url())))?;
         Ok(Streaming {
             status: response.status().as_u16(),
             headers: response.headers().clone(),

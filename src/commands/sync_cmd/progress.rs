@@ -68,27 +68,24 @@ struct SourceState {
 }
 
 impl SourceState {
-    /// `page 12 · 340 items · 1 error · rate limited on /x, waiting 12 s`
+    /// `page 12 · 340 items · 1 error · /repos/o/r/pulls`, or while waiting
+    /// `rate limited on /x, waiting 12 s · page 12 · 340 items` (the wait
+    /// first, so a narrow terminal still shows it).
     fn status(&self, now: Instant) -> String {
-        let mut s = format!("page {} · {} item{}", self.pages, self.items, plural(self.items));
+        let mut parts = Vec::with_capacity(4);
+        if let Some((until, reason)) = &self.waiting {
+            let left = until.saturating_duration_since(now).as_secs_f64().ceil();
+            parts.push(format!("{reason}, waiting {left:.0} s"));
+        }
+        parts.push(format!("page {}", self.pages));
+        parts.push(format!("{} item{}", self.items, plural(self.items)));
         if self.errors > 0 {
-            s.push_str(&format!(
-                " · {} error{}",
-                self.errors,
-                plural(u64::from(self.errors))
-            ));
+            parts.push(format!("{} error{}", self.errors, plural(u64::from(self.errors))));
         }
-        match &self.waiting {
-            Some((until, reason)) => {
-                let left = until.saturating_duration_since(now).as_secs_f64().ceil();
-                s.push_str(&format!(" · {reason}, waiting {left:.0} s"));
-            }
-            None if !self.last_endpoint.is_empty() => {
-                s.push_str(&format!(" · {}", self.last_endpoint));
-            }
-            None => {}
+        if self.waiting.is_none() && !self.last_endpoint.is_empty() {
+            parts.push(self.last_endpoint.clone());
         }
-        s
+        parts.join(" · ")
     }
 }
 
@@ -234,7 +231,7 @@ impl ProgressView {
                 self.line(&format!("{}: error: {message}", source.as_str()));
                 self.refresh(*source, now, true);
             }
-            SyncEvent::Finished(report) => self.finish(report, None),
+            SyncEvent::Finished(report) => self.finish(report),
         }
     }
 
@@ -284,35 +281,27 @@ impl ProgressView {
         }
     }
 
-    /// Marks `source` done with its report; `not_modified` when known.
-    fn finish(&mut self, report: &SourceReport, not_modified: Option<u32>) {
+    /// Marks `source` done with its report (once).
+    fn finish(&mut self, report: &SourceReport) {
         let source = report.source;
-        let now = Instant::now();
         // Plain mode: the counts not yet printed, then the end.
         if matches!(self.out, Output::Plain { .. }) {
-            self.refresh(source, now, true);
+            self.refresh(source, Instant::now(), true);
         }
-        let plain = matches!(self.out, Output::Plain { .. });
         let st = self.state(source);
-        // A plain line is printed once; a bar is updated with the 304s,
-        // which only the final summary knows.
-        if st.finished && plain {
+        if st.finished {
             return;
         }
         st.finished = true;
         st.waiting = None;
         let errors = st.errors.max(u32::from(report.error.is_some()));
-        let cached = not_modified
-            .filter(|n| *n > 0)
-            .map(|n| format!(", {n} answered 304"))
-            .unwrap_or_default();
         let outcome = if errors > 0 {
             format!(", {errors} error{}", plural(u64::from(errors)))
         } else {
             String::new()
         };
         let text = format!(
-            "{} record{} in {} request{}{cached}{outcome}",
+            "{} record{} in {} request{}{outcome}",
             report.total(),
             plural(report.total() as u64),
             report.requests,
@@ -336,13 +325,14 @@ impl ProgressView {
     /// (they could not start) end with their report, spinners stop.
     pub(crate) fn close(mut self, summaries: &[SourceSummary]) -> Vec<u32> {
         for s in summaries {
-            if s.report.error.is_some() && !self.state(s.report.source).finished {
-                if let Some(message) = &s.report.error {
-                    self.state(s.report.source).errors += 1;
-                    self.line(&format!("{}: error: {message}", s.report.source.as_str()));
-                }
+            // A source that could not start sent no events: say why here.
+            if let Some(message) = &s.report.error
+                && !self.state(s.report.source).finished
+            {
+                self.state(s.report.source).errors += 1;
+                self.line(&format!("{}: error: {message}", s.report.source.as_str()));
             }
-            self.finish(&s.report, Some(s.not_modified));
+            self.finish(&s.report);
         }
         let errors = summaries
             .iter()
