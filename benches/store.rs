@@ -46,7 +46,7 @@ fn main() {
     let mut records = work_items(if test_mode { TEST_RECORDS } else { RECORDS });
     // A sync delivers issues in `updated` order, not in id order: shuffle, so
     // neither store gets the unrealistic gift of append-only keys.
-    let mut rng = Rng(0x5EED_0F_5A_1E);
+    let mut rng = Rng(0x5EED_0F5A_1E00);
     for i in (1..records.len()).rev() {
         let j = rng.range(0, i as u64) as usize;
         records.swap(i, j);
