@@ -1,7 +1,9 @@
-//! UI snapshots: every tab at 80×24 and 160×48, the help overlay, the
-//! "too small" screen, details and a live sync, on a hand-made fixture with a
-//! fixed clock. Plus a sweep over a grid of sizes from 1×1 to 400×120 that
-//! only asserts nothing panics, and a `NO_COLOR` check that no cell is coloured.
+//! UI snapshots: every tab at 80×24 and 160×48, the help, palette and
+//! explain overlays, the filter prompt, problems at start, the "too small"
+//! screen, details and a live sync, on a hand-made fixture with a fixed
+//! clock. Plus a sweep over a grid of sizes from 1×1 to 400×120 that only
+//! asserts nothing panics, alignment with wide characters, and every
+//! built-in theme at each colour depth (no colour at all under `NO_COLOR`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use async_cockpit::analytics::meetings::MeetingWeek;
@@ -9,10 +11,13 @@ use async_cockpit::analytics::velocity::SprintVelocity;
 use async_cockpit::insight::{Card, CardKind, Evidence, KindCount, Snapshot};
 use async_cockpit::model::{RecordKind, Source, SprintState};
 use async_cockpit::sync::{SourceReport, SyncEvent};
+use async_cockpit::ui::input::Edit;
 use async_cockpit::ui::run::render_app_to_buffer;
+use async_cockpit::ui::theme::{ColourDepth, ThemeSet};
 use async_cockpit::ui::{Action, App, CockpitData, Tab, Theme, render_app_to_string, render_to_string};
 use jiff::Timestamp;
 use jiff::civil::date;
+use ratatui::style::Color;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -445,4 +450,334 @@ fn plain_theme_has_no_colour_anywhere() {
             );
         }
     }
+}
+
+/// Types `text` into the open prompt.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.edit(Edit::Insert(c));
+    }
+}
+
+#[test]
+fn palette_overlay() {
+    for (w, h) in SIZES {
+        let mut app = App::new(fixture());
+        app.set_viewport(w, h);
+        app.update(Action::Palette);
+        insta::assert_snapshot!(format!("palette_{w}x{h}"), render_app_to_string(&app, w, h));
+        type_text(&mut app, "go sp");
+        insta::assert_snapshot!(format!("palette_query_{w}x{h}"), render_app_to_string(&app, w, h));
+    }
+}
+
+#[test]
+fn explain_overlay() {
+    for (w, h) in SIZES {
+        let mut app = App::new(fixture());
+        app.set_viewport(w, h);
+        app.update(Action::Explain);
+        insta::assert_snapshot!(format!("explain_cards_{w}x{h}"), render_app_to_string(&app, w, h));
+        app.update(Action::Back);
+        app.update(Action::GoToTab(2));
+        app.update(Action::Bottom);
+        app.update(Action::Up);
+        app.update(Action::Explain);
+        app.update(Action::NextTab);
+        insta::assert_snapshot!(
+            format!("explain_sprint_{w}x{h}"),
+            render_app_to_string(&app, w, h)
+        );
+        app.update(Action::Back);
+        app.update(Action::GoToTab(3));
+        app.update(Action::Explain);
+        insta::assert_snapshot!(
+            format!("explain_meetings_{w}x{h}"),
+            render_app_to_string(&app, w, h)
+        );
+    }
+}
+
+#[test]
+fn explain_scrolls_on_a_short_screen() {
+    let mut app = App::new(fixture());
+    app.set_viewport(60, 14);
+    app.update(Action::GoToTab(2));
+    app.update(Action::Explain);
+    app.update(Action::NextTab);
+    let top = render_app_to_string(&app, 60, 14);
+    assert!(top.contains("↓ more"), "{top}");
+    app.update(Action::Bottom);
+    let bottom = render_app_to_string(&app, 60, 14);
+    assert!(!bottom.contains("↓ more"), "{bottom}");
+    assert_ne!(top, bottom);
+    insta::assert_snapshot!("explain_scrolled_60x14", bottom);
+}
+
+#[test]
+fn filter_prompt_and_filtered_lists() {
+    for (w, h) in SIZES {
+        let mut app = App::new(fixture());
+        app.update(Action::Filter);
+        type_text(&mut app, "pay sprint");
+        insta::assert_snapshot!(format!("filter_prompt_{w}x{h}"), render_app_to_string(&app, w, h));
+    }
+    let mut app = App::new(fixture());
+    app.update(Action::GoToTab(3));
+    app.update(Action::Filter);
+    type_text(&mut app, "acme");
+    app.edit(Edit::Submit);
+    insta::assert_snapshot!("filter_meetings_80x24", render_app_to_string(&app, 80, 24));
+    app.update(Action::Filter);
+    type_text(&mut app, "zz");
+    app.edit(Edit::Submit);
+    insta::assert_snapshot!("filter_no_match_80x24", render_app_to_string(&app, 80, 24));
+}
+
+#[test]
+fn problems_at_start() {
+    let mut app = App::new(fixture());
+    app.report_problem(
+        "keymap: \"ctrl-c\" and \"Ctrl-C\" are the same key (ctrl-c); keep one in /home/ann/.config/async-cockpit/keymap.toml; using the default keys",
+    );
+    app.report_problem("theme: no theme \"solarised\" (known: dark, default, high-contrast, light, standup); using the default theme");
+    insta::assert_snapshot!("problems_80x24", render_app_to_string(&app, 80, 24));
+}
+
+/// No cell is drawn over the second half of a wide character (an overlay
+/// border over a CJK name would leave the terminal guessing).
+fn assert_no_overlap(buf: &ratatui::buffer::Buffer, what: &str) {
+    let w = usize::from(buf.area.width);
+    for (i, cell) in buf.content.iter().enumerate() {
+        if async_cockpit::ui::text::width(cell.symbol()) == 2 && (i + 1) % w != 0 {
+            let next = buf.content[i + 1].symbol();
+            assert!(
+                next.is_empty() || next == " ",
+                "{what}: {:?} at {} is covered by {next:?}",
+                cell.symbol(),
+                i
+            );
+        }
+    }
+}
+
+/// Overlays with wide characters keep every line exactly the screen's width.
+#[test]
+fn overlays_keep_wide_characters_aligned() {
+    let mut data = fixture();
+    data.snapshot.cards[0].title = "決済 🚀 blocked ".repeat(8);
+    data.snapshot.cards[0].evidence[0].label = "PAY-412 払い戻し 🚀🚀 webhook ".repeat(4);
+    let mut app = App::new(data);
+    // The meetings tab has 李明 in its first column, left of every overlay.
+    for tab in [Tab::Meetings] {
+        let mut app = App::new(fixture());
+        app.set_tab(tab);
+        for action in [
+            Action::Explain,
+            Action::Back,
+            Action::Help,
+            Action::Back,
+            Action::Palette,
+        ] {
+            app.update(action);
+            for (w, h) in [(80, 24), (160, 48), (81, 30)] {
+                assert_no_overlap(
+                    &render_app_to_buffer(&app, &Theme::default_theme(), w, h),
+                    "meetings",
+                );
+            }
+        }
+    }
+    for (w, h) in [(80, 24), (81, 25), (160, 48), (57, 17)] {
+        app.set_viewport(w, h);
+        app.update(Action::Explain);
+        for step in 0..3 {
+            let buf = render_app_to_buffer(&app, &Theme::default_theme(), w, h);
+            assert_no_overlap(&buf, &format!("{w}x{h} step {step}"));
+            let text = render_app_to_string(&app, w, h);
+            for line in text.lines() {
+                assert_eq!(
+                    async_cockpit::ui::text::width(line),
+                    usize::from(w),
+                    "{step} {line:?}"
+                );
+            }
+            app.update(Action::Back);
+            if step == 0 {
+                app.update(Action::Palette);
+                type_text(&mut app, "決🚀");
+            } else {
+                app.update(Action::Filter);
+                type_text(&mut app, "決済 🚀");
+            }
+        }
+        app.edit(Edit::Cancel);
+    }
+}
+
+/// Every built-in theme, at 256 colours and without colour, renders every
+/// tab and overlay; without colour no cell is coloured.
+#[test]
+fn every_theme_renders() {
+    let set = ThemeSet::builtin();
+    for name in set.names() {
+        let theme = set.resolve(name).unwrap();
+        for depth in [ColourDepth::TrueColor, ColourDepth::Indexed256, ColourDepth::None] {
+            let t = theme.for_depth(depth);
+            for tab in Tab::ALL {
+                let mut app = App::new(fixture());
+                app.set_tab(tab);
+                app.update(Action::Explain);
+                let buf = render_app_to_buffer(&app, &t, 100, 30);
+                for cell in &buf.content {
+                    if depth == ColourDepth::Indexed256 {
+                        assert!(!matches!(cell.fg, Color::Rgb(..)), "{name}: {:?}", cell.fg);
+                        assert!(!matches!(cell.bg, Color::Rgb(..)), "{name}: {:?}", cell.bg);
+                    }
+                    if depth == ColourDepth::None {
+                        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{name}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The fixture with sprint health for PAY Sprint 14 (active, at risk) and
+/// focus time for Amara's latest week, as the analytics now provide them.
+fn fixture_with_health() -> CockpitData {
+    use async_cockpit::analytics::focus::PersonWeek;
+    use async_cockpit::analytics::sprint::{EventKind, IssuePoints, Risk, SprintEvent, SprintHealth};
+    let mut data = fixture();
+    let ip = |key: &str, points: Option<f64>| IssuePoints {
+        key: key.into(),
+        points,
+    };
+    let event = |at: &str, key: &str, kind: EventKind, points: f64| SprintEvent {
+        at: ts(at),
+        key: key.into(),
+        kind,
+        points,
+        estimated: true,
+        detail: None,
+    };
+    data.snapshot.sprint_health.push(SprintHealth {
+        id: 114,
+        board_id: 7,
+        name: "PAY Sprint 14".into(),
+        state: SprintState::Active,
+        start: ts("2025-03-03T08:00:00Z"),
+        end: Some(ts("2025-03-17T16:00:00Z")),
+        complete: None,
+        evaluated_at: ts("2025-03-14T09:45:00Z"),
+        committed_points: 34.0,
+        added_points: 8.0,
+        removed_points: 3.0,
+        completed_points: 13.0,
+        remaining_points: 26.0,
+        carried_over_points: 0.0,
+        unestimated_issues: 3,
+        say_do_ratio: Some(13.0 / 34.0),
+        committed: vec![
+            ip("PAY-3421", Some(8.0)),
+            ip("PAY-3425", Some(5.0)),
+            ip("PAY-3430", Some(21.0)),
+        ],
+        completed: vec![ip("PAY-3421", Some(8.0)), ip("PAY-3425", Some(5.0))],
+        remaining: vec![
+            ip("PAY-3430", Some(18.0)),
+            ip("PAY-3440", None),
+            ip("PAY-3446", Some(8.0)),
+        ],
+        carried_over: vec![],
+        unestimated: vec!["PAY-440".into(), "PAY-441".into(), "PAY-443".into()],
+        completed_before_start: vec![],
+        events: vec![
+            event("2025-03-05T10:00:00Z", "PAY-3446", EventKind::Added, 8.0),
+            event(
+                "2025-03-06T10:00:00Z",
+                "PAY-3430",
+                EventKind::EstimateChanged,
+                -3.0,
+            ),
+            event("2025-03-07T10:00:00Z", "PAY-3421", EventKind::Completed, 8.0),
+        ],
+        risk: Some(Risk {
+            at_risk: true,
+            reason:
+                "26 of 39 points remain with 80% of the work time gone; 8.7 points a day needed, 1.6 done."
+                    .into(),
+            remaining_points: 26.0,
+            scope_points: 39.0,
+            elapsed_work_share: 0.8,
+            ideal_remaining_points: 7.8,
+            work_days_left: 3,
+            observed_points_per_day: Some(1.6),
+            required_points_per_day: Some(8.7),
+        }),
+    });
+    data.snapshot.person_weeks.push(PersonWeek {
+        person: "amara.okafor@acme.example".into(),
+        week_start: date(2025, 3, 10),
+        work_days: 4,
+        work_hours: 32.0,
+        meeting_hours: 22.5,
+        meetings: 16,
+        meeting_ids: vec![],
+        meeting_hours_in_work_hours: 20.0,
+        focus_hours: 6.0,
+        fragmented_hours: 6.0,
+        fragmenting_meetings: 2,
+        fragmenting_meeting_ids: vec!["8844151".into(), "8844157".into()],
+    });
+    data
+}
+
+#[test]
+fn explain_shows_sprint_health_and_focus_when_present() {
+    let mut app = App::new(fixture_with_health());
+    app.update(Action::GoToTab(2));
+    app.update(Action::Bottom);
+    app.update(Action::Up);
+    app.update(Action::Up);
+    assert_eq!(app.selected_row(Tab::Sprint), Some(4), "PAY Sprint 14");
+    app.update(Action::Explain);
+    let names: Vec<String> = async_cockpit::ui::explain::explanations(&app)
+        .into_iter()
+        .map(|e| e.metric)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Completed points",
+            "Planned points",
+            "Added",
+            "Removed",
+            "Remaining",
+            "Say/do ratio",
+            "Mean(3)",
+            "Unestimated",
+            "At risk"
+        ]
+    );
+    for (w, h) in SIZES {
+        app.set_viewport(w, h);
+        app.update(Action::Top);
+        app.update(Action::NextTab);
+        app.update(Action::NextTab);
+        insta::assert_snapshot!(format!("explain_added_{w}x{h}"), render_app_to_string(&app, w, h));
+        app.update(Action::PrevTab);
+        app.update(Action::PrevTab);
+        app.update(Action::PrevTab);
+        insta::assert_snapshot!(
+            format!("explain_at_risk_{w}x{h}"),
+            render_app_to_string(&app, w, h)
+        );
+        app.update(Action::NextTab);
+    }
+    app.update(Action::Back);
+    app.update(Action::GoToTab(3));
+    app.update(Action::Explain);
+    app.update(Action::NextTab);
+    insta::assert_snapshot!("explain_focus_80x24", render_app_to_string(&app, 80, 24));
 }

@@ -1,8 +1,9 @@
 //! The one action vocabulary of the cockpit.
 //!
 //! Keys map to actions (see [`super::keymap`]); [`super::app::App::update`]
-//! applies them. Actions are plain data, deserialisable in snake_case so the
-//! keymap TOML binds keys to action names (`q = "quit"`, `"3" = { go_to_tab = 3 }`).
+//! applies them, and the `:` palette lists them. Actions are plain data,
+//! deserialisable in snake_case so the keymap TOML binds keys to action names
+//! (`q = "quit"`, `"3" = { go_to_tab = 3 }`).
 
 use serde::{Deserialize, Serialize};
 
@@ -22,23 +23,53 @@ pub enum Action {
     Up,
     /// Move the selection down one row.
     Down,
+    /// Move the selection up one page.
+    PageUp,
+    /// Move the selection down one page.
+    PageDown,
     /// Move the selection to the first row.
     Top,
     /// Move the selection to the last row.
     Bottom,
     /// Open or close the detail pane for the selected row.
-    #[serde(alias = "explain")]
     Open,
+    /// Explain the selected number: definition, time window, items behind it.
+    Explain,
+    /// Filter the current tab's list (type to narrow; esc clears).
+    Filter,
+    /// Open the command palette (fuzzy search over every action and tab).
+    Palette,
     /// Show or hide the help overlay.
     Help,
     /// Ask for a sync of every source.
     Sync,
-    /// Close the help overlay or the detail pane.
+    /// Close the overlay or detail, or clear the filter.
     Back,
 }
 
 impl Action {
-    /// One line for the help overlay (the same words as the variant's doc).
+    /// Every action without a parameter, in help order; with
+    /// [`Action::GoToTab`] these are all there are.
+    pub const SIMPLE: [Action; 16] = [
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Explain,
+        Action::Filter,
+        Action::Back,
+        Action::Sync,
+        Action::Palette,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    /// One line for the help overlay and the palette (the variant's doc, short).
     pub fn description(self) -> &'static str {
         match self {
             Action::Quit => "Quit",
@@ -47,12 +78,40 @@ impl Action {
             Action::GoToTab(_) => "Go to tab by number",
             Action::Up => "Move up",
             Action::Down => "Move down",
+            Action::PageUp => "Move up one page",
+            Action::PageDown => "Move down one page",
             Action::Top => "Go to the first row",
             Action::Bottom => "Go to the last row",
             Action::Open => "Open or close the detail of the selected row",
+            Action::Explain => "Explain the selected number",
+            Action::Filter => "Filter the list",
+            Action::Palette => "Command palette",
             Action::Help => "Show or hide this help",
             Action::Sync => "Sync all sources now",
-            Action::Back => "Close the overlay or detail",
+            Action::Back => "Close the overlay or detail, clear the filter",
+        }
+    }
+
+    /// The snake_case name used in keymap files (`go_to_tab` for every tab).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::NextTab => "next_tab",
+            Action::PrevTab => "prev_tab",
+            Action::GoToTab(_) => "go_to_tab",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Open => "open",
+            Action::Explain => "explain",
+            Action::Filter => "filter",
+            Action::Palette => "palette",
+            Action::Help => "help",
+            Action::Sync => "sync",
+            Action::Back => "back",
         }
     }
 
@@ -64,13 +123,18 @@ impl Action {
             Action::GoToTab(n) => 2 + u16::from(n),
             Action::Up => 300,
             Action::Down => 301,
-            Action::Top => 302,
-            Action::Bottom => 303,
-            Action::Open => 304,
-            Action::Back => 305,
-            Action::Sync => 306,
-            Action::Help => 307,
-            Action::Quit => 308,
+            Action::PageUp => 302,
+            Action::PageDown => 303,
+            Action::Top => 304,
+            Action::Bottom => 305,
+            Action::Open => 306,
+            Action::Explain => 307,
+            Action::Filter => 308,
+            Action::Back => 309,
+            Action::Sync => 310,
+            Action::Palette => 311,
+            Action::Help => 312,
+            Action::Quit => 313,
         }
     }
 }
@@ -89,7 +153,43 @@ mod tests {
         assert_eq!(w.a, Action::NextTab);
         let w: W = toml::from_str("a = { go_to_tab = 3 }").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(w.a, Action::GoToTab(3));
-        let w: W = toml::from_str("a = \"explain\"").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(w.a, Action::Open);
+        for a in Action::SIMPLE {
+            let w: W = toml::from_str(&format!("a = \"{}\"", a.name())).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(w.a, a);
+        }
+    }
+
+    #[test]
+    fn simple_lists_every_action_once_in_help_order() {
+        let ranks: Vec<u16> = Action::SIMPLE.iter().map(|a| a.help_rank()).collect();
+        let sorted = {
+            let mut r = ranks.clone();
+            r.sort_unstable();
+            r.dedup();
+            r
+        };
+        assert_eq!(ranks, sorted, "SIMPLE is in help order, without repeats");
+        // A new variant breaks this match: add it here and to SIMPLE.
+        for a in Action::SIMPLE {
+            match a {
+                Action::Quit
+                | Action::NextTab
+                | Action::PrevTab
+                | Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+                | Action::Open
+                | Action::Explain
+                | Action::Filter
+                | Action::Palette
+                | Action::Help
+                | Action::Sync
+                | Action::Back => {}
+                Action::GoToTab(_) => panic!("go_to_tab takes a parameter"),
+            }
+        }
     }
 }

@@ -6,16 +6,26 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::action::Action;
-use super::keymap::Keymap;
+use super::keymap::{HelpRow, Keymap};
 use super::text;
 use super::theme::Theme;
 
+/// Keys of the palette and the filter prompt (fixed, like a shell's).
+pub const PROMPT_KEYS: &str = "enter, esc, up/down";
+/// What they do.
+pub const PROMPT_DESC: &str = "In a prompt: keep/run, clear/close, choose";
+
 /// Draws the overlay centred in `area`.
 pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
-    let rows = keymap.help_rows();
+    let mut rows = keymap.help_rows();
+    // Prompt keys are fixed (see `input`), so they are listed as such.
+    rows.push(HelpRow {
+        keys: PROMPT_KEYS.into(),
+        desc: PROMPT_DESC.into(),
+    });
     let key_w = rows.iter().map(|r| text::width(&r.keys)).max().unwrap_or(0);
     let desc_w = rows.iter().map(|r| text::width(&r.desc)).max().unwrap_or(0);
     // Borders (2) + padding (2) + gap (2).
@@ -34,10 +44,16 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let lines: Vec<Line> = rows
         .iter()
         .map(|r| {
+            let prompt = r.keys == PROMPT_KEYS;
+            let (key_style, desc_style) = if prompt {
+                (theme.muted(), theme.muted())
+            } else {
+                (theme.surface().patch(theme.accent()), theme.surface())
+            };
             Line::from(vec![
-                Span::styled(text::pad(&r.keys, key_col), theme.accent()),
-                Span::raw("  "),
-                Span::styled(text::truncate(&r.desc, desc_col), theme.text()),
+                Span::styled(text::pad(&r.keys, key_col), key_style),
+                Span::styled("  ", theme.surface()),
+                Span::styled(text::truncate(&r.desc, desc_col), desc_style),
             ])
         })
         .collect();
@@ -48,11 +64,12 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         .join("/");
     let mut block = Block::bordered()
         .border_style(theme.border())
-        .title(Span::styled(" Keys ", theme.accent()));
+        .style(theme.surface())
+        .title(Span::styled(" Keys ", theme.title()));
     if !close.is_empty() {
         block = block.title_bottom(Line::styled(format!(" {close} close "), theme.muted()).right_aligned());
     }
-    frame.render_widget(Clear, rect);
+    super::tabs::clear_for_overlay(frame, rect);
     frame.render_widget(
         Paragraph::new(lines).block(block.padding(ratatui::widgets::Padding::horizontal(1))),
         rect,

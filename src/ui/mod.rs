@@ -2,30 +2,42 @@
 //!
 //! Owns: terminal set-up and restore, the action vocabulary, app state and
 //! rendering. Must not: touch HTTP or the store; it is handed a
-//! [`CockpitData`] and receives sync events over a channel.
+//! [`CockpitData`] and receives sync events and fresh data over a channel
+//! ([`CockpitEvent`]), and asks for syncs with [`Intent`]s.
 //!
 //! - [`tui`]: terminal guard, panic hook, SIGTERM/SIGHUP.
-//! - [`action`], [`keymap`]: the action vocabulary and the keys bound to it.
-//! - [`app`]: state and its pure transitions ([`App::update`]).
-//! - [`render`], [`tabs`], [`help`]: drawing, from state, nothing else.
-//! - [`theme`], [`text`]: semantic styles and width-aware text.
-//! - [`run`]: the event loop ([`run_cockpit`]) and headless rendering.
+//! - [`action`], [`keymap`], [`input`]: the action vocabulary, the keys bound
+//!   to it, and the keys of a text prompt.
+//! - [`app`], [`view`]: state and its pure transitions ([`App::update`]),
+//!   each tab's rows and filter.
+//! - [`render`], [`tabs`], [`help`], [`palette`], [`explain`]: drawing, from
+//!   state, nothing else.
+//! - [`theme`], [`text`], [`fuzzy`]: semantic styles, width-aware text, matching.
+//! - [`settings`]: the user's keymap and themes, `NO_COLOR`, colour depth.
+//! - [`run`]: the event loop ([`Cockpit`], [`run_cockpit`]) and headless rendering.
 
 pub mod action;
 pub mod app;
+pub mod explain;
+pub mod fuzzy;
 pub mod help;
+pub mod input;
 pub mod keymap;
+pub mod palette;
 pub mod render;
 pub mod run;
+pub mod settings;
 pub mod tabs;
 pub mod text;
 pub mod theme;
 pub mod tui;
+pub mod view;
 
 pub use action::Action;
-pub use app::{App, Intent, Tab};
+pub use app::{App, CockpitEvent, Intent, Overlay, Tab};
 pub use keymap::{Keymap, KeymapError};
-pub use run::{render_app_to_string, render_to_string, run_cockpit, run_cockpit_with};
+pub use run::{Cockpit, render_app_to_string, render_to_string, run_cockpit, run_cockpit_with};
+pub use settings::UiSettings;
 pub use theme::Theme;
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,7 @@
 //! Drawing the whole screen from the app state: tabs bar, the current tab,
-//! status line, and the help overlay; or a "terminal too small" notice.
+//! problems found at start, the status line (or the `/` prompt in its
+//! place), and the overlays (help, palette, explain); or a "terminal too
+//! small" notice.
 //!
 //! Rendering is a pure function of ([`App`], [`Theme`], [`Keymap`]) into a
 //! ratatui frame, so it can be snapshot-tested on a `TestBackend`. Must not:
@@ -9,29 +11,39 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::action::Action;
-use super::app::{App, Tab};
+use super::app::{App, Overlay, Tab};
+use super::input::LineInput;
 use super::keymap::Keymap;
 use super::theme::Theme;
-use super::{help, tabs, text};
+use super::{explain, help, palette, tabs, text, view};
 
 /// Below this width the cockpit shows only a "too small" notice.
 pub const MIN_WIDTH: u16 = 40;
 /// Below this height the cockpit shows only a "too small" notice.
 pub const MIN_HEIGHT: u16 = 10;
 
+/// Most lines the start-up problems take above the status line.
+const MAX_PROBLEM_LINES: usize = 3;
+
 /// Draws the cockpit.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
+    // The frame starts blank: ratatui resets the buffer after every draw.
     let area = frame.area();
-    frame.render_widget(Clear, area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
         return;
     }
-    let [top, body, bottom] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let problem_h = app.problems().len().min(MAX_PROBLEM_LINES) as u16;
+    let [top, body, problems, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(problem_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     tabs_bar(frame, top, app, theme, keymap);
     match app.tab() {
         Tab::Cards => tabs::cards::render(frame, body, app, theme),
@@ -39,10 +51,100 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
         Tab::Meetings => tabs::meetings::render(frame, body, app, theme),
         Tab::Sync => tabs::sync::render(frame, body, app, theme),
     }
-    status_line(frame, bottom, app, theme);
-    if app.help_open() {
-        help::render(frame, area, keymap, theme);
+    problem_lines(frame, problems, app, theme, keymap);
+    match app.prompt() {
+        Some(input) => {
+            let cursor = prompt_line(frame, bottom, app, input, theme);
+            frame.set_cursor_position(cursor);
+        }
+        None => status_line(frame, bottom, app, theme),
     }
+    match app.overlay() {
+        Overlay::None => {}
+        Overlay::Help => help::render(frame, area, keymap, theme),
+        Overlay::Palette(p) => {
+            if let Some(cursor) = palette::render(frame, area, p, keymap, theme) {
+                frame.set_cursor_position(cursor);
+            }
+        }
+        Overlay::Explain { metric, scroll } => {
+            explain::render(frame, area, app, (*metric, *scroll), keymap, theme)
+        }
+    }
+}
+
+/// The problems found at start, one a line, the last saying how to dismiss them.
+fn problem_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keymap) {
+    let all = app.problems();
+    if area.height == 0 || all.is_empty() {
+        return;
+    }
+    let w = usize::from(area.width);
+    let rows = usize::from(area.height);
+    let dismiss = keymap
+        .key_for(Action::Back)
+        .map(|k| format!(" ({k} dismisses)"))
+        .unwrap_or_default();
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, p) in all.iter().take(rows).enumerate() {
+        let last = i + 1 == rows.min(all.len());
+        let more = if last && all.len() > rows {
+            format!(" … and {} more", all.len() - rows)
+        } else {
+            String::new()
+        };
+        let tail = if last {
+            format!("{more}{dismiss}")
+        } else {
+            String::new()
+        };
+        let room = w.saturating_sub(2 + text::width(&tail));
+        lines.push(Line::from(vec![
+            Span::styled("! ", theme.danger()),
+            Span::styled(text::truncate(&text::one_line(p), room), theme.danger()),
+            Span::styled(tail, theme.muted()),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The `/` prompt in place of the status line; returns the cursor position.
+fn prompt_line(frame: &mut Frame, area: Rect, app: &App, input: &LineInput, theme: &Theme) -> (u16, u16) {
+    let tab = app.tab();
+    let w = usize::from(area.width);
+    let counts = format!(
+        " {} of {} {} ",
+        app.row_count(tab),
+        app.total_rows(tab),
+        view::noun(tab)
+    );
+    // The longest hint that leaves half the line for typing.
+    let info = [format!("{counts}· enter keeps · esc clears "), counts]
+        .into_iter()
+        .find(|i| text::width(i) * 2 <= w)
+        .unwrap_or_default();
+    let room = w.saturating_sub(text::width(&info) + 3);
+    // Keep the cursor in view: show the end of a text longer than the room.
+    let typed = input.text();
+    let mut shown = typed.to_string();
+    while text::width(&shown) > room && !shown.is_empty() {
+        shown.remove(0);
+    }
+    let col = input
+        .cursor_column()
+        .saturating_sub(text::width(typed) - text::width(&shown));
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(text::width(&info) as u16)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" /", theme.matched()),
+            Span::styled(shown, theme.text()),
+        ])),
+        l,
+    );
+    frame.render_widget(Paragraph::new(Line::styled(info, theme.muted())), r);
+    let x = area.x + (2 + col).min(w.saturating_sub(1)) as u16;
+    (x, area.y)
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -75,6 +177,7 @@ fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
     [
         (Action::Help, "help"),
         (Action::Quit, "quit"),
+        (Action::Palette, "commands"),
         (Action::Sync, "sync"),
     ]
     .into_iter()
@@ -82,21 +185,49 @@ fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
     .collect()
 }
 
+/// The label of each tab in the tabs bar (` 2 Sprint `).
+fn tab_labels(keymap: &Keymap) -> Vec<String> {
+    Tab::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, tab)| {
+            let number = u8::try_from(i + 1)
+                .ok()
+                .and_then(|n| keymap.bindings().iter().find(|b| b.action == Action::GoToTab(n)))
+                .map(|b| format!("{} ", b.key))
+                .unwrap_or_default();
+            format!(" {number}{} ", tab.title())
+        })
+        .collect()
+}
+
+const BRAND: &str = " ASYNC Cockpit ";
+
+/// The tab whose label is at column `x` of the tabs bar (for mouse clicks).
+pub fn tab_at(x: u16, keymap: &Keymap) -> Option<Tab> {
+    let mut at = text::width(BRAND) + 1;
+    for (i, label) in tab_labels(keymap).iter().enumerate() {
+        if i > 0 {
+            at += 1;
+        }
+        let w = text::width(label);
+        if (at..at + w).contains(&usize::from(x)) {
+            return Tab::ALL.get(i).copied();
+        }
+        at += w;
+    }
+    None
+}
+
 fn tabs_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keymap) {
     let mut spans = vec![
-        Span::styled(" ASYNC Cockpit ", theme.accent()),
+        Span::styled(BRAND, theme.accent()),
         Span::styled("│", theme.border()),
     ];
-    for (i, tab) in Tab::ALL.into_iter().enumerate() {
+    for (i, (tab, label)) in Tab::ALL.into_iter().zip(tab_labels(keymap)).enumerate() {
         if i > 0 {
             spans.push(Span::styled("·", theme.muted()));
         }
-        let number = u8::try_from(i + 1)
-            .ok()
-            .and_then(|n| keymap.bindings().iter().find(|b| b.action == Action::GoToTab(n)))
-            .map(|b| format!("{} ", b.key))
-            .unwrap_or_default();
-        let label = format!(" {number}{} ", tab.title());
         let style = if tab == app.tab() {
             theme.selection().patch(theme.accent())
         } else {

@@ -1,104 +1,262 @@
 //! The cockpit's event loop, and headless rendering for tests.
 //!
-//! The loop is blocking and single-threaded: it polls the terminal with a
-//! short timeout, drains every pending key and sync event, applies them to
-//! the [`App`], and draws at most once per turn, only when something changed
-//! (idle means no drawing), inside synchronized-update escapes so slow SSH
-//! links do not tear. Must not: block on anything but the terminal poll.
+//! The loop is blocking and single-threaded: it waits for a key with a
+//! timeout, drains every pending key, sync event and data refresh, applies
+//! them to the [`App`], and draws only when something changed, at most once
+//! per [`FRAME`] (a burst of keys or sync pages becomes one frame), inside
+//! synchronized-update escapes so slow SSH links do not tear. Idle, it only
+//! wakes to look at its channel and the shutdown flag a few times a second,
+//! and draws nothing. Must not: block on anything but the terminal poll.
 
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::{Buffer, CellWidth};
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::crossterm::queue;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::CockpitData;
-use super::app::{App, Intent, Tab};
+use super::action::Action;
+use super::app::{App, CockpitEvent, Intent, Tab};
+use super::input::Edit;
 use super::keymap::Keymap;
-use super::render::render;
+use super::render::{render, tab_at};
+use super::settings::UiSettings;
 use super::theme::Theme;
 use super::tui::{ShutdownSignals, TerminalGuard, Tty};
 use crate::sync::SyncEvent;
 
-/// How long to wait for a key while sync events may arrive.
-const POLL_SYNCING: Duration = Duration::from_millis(50);
+/// The shortest time between two frames (about 60 per second).
+pub const FRAME: Duration = Duration::from_millis(16);
+/// How long to wait for a key while a channel may bring events.
+const POLL_LIVE: Duration = Duration::from_millis(100);
 /// How long to wait for a key otherwise (bounds the reaction to SIGTERM).
 const POLL_IDLE: Duration = Duration::from_millis(250);
 
-/// Runs the cockpit until `q` (or SIGTERM/SIGHUP), then restores the terminal.
-///
-/// `events` feeds sync progress into the status line and the Sync tab. A
-/// sync asked for with `r` cannot be started from here (there is nowhere to
-/// send it); see [`run_cockpit_with`].
-pub fn run_cockpit(data: CockpitData, events: Option<UnboundedReceiver<SyncEvent>>) -> io::Result<()> {
-    run_cockpit_with(data, events, None)
+/// Where events besides keys come from.
+enum Inbox {
+    None,
+    Sync(UnboundedReceiver<SyncEvent>),
+    Events(UnboundedReceiver<CockpitEvent>),
 }
 
-/// [`run_cockpit`], sending what the user asks of the outside world (a sync)
-/// to `intents`.
-pub fn run_cockpit_with(
+impl Inbox {
+    fn is_open(&self) -> bool {
+        !matches!(self, Inbox::None)
+    }
+
+    /// Applies everything waiting; a closed channel is dropped.
+    fn drain(&mut self, app: &mut App) {
+        let closed = loop {
+            let next = match self {
+                Inbox::None => return,
+                Inbox::Sync(rx) => rx.try_recv().map(CockpitEvent::from),
+                Inbox::Events(rx) => rx.try_recv(),
+            };
+            match next {
+                Ok(ev) => app.on_event(ev),
+                Err(TryRecvError::Empty) => break false,
+                Err(TryRecvError::Disconnected) => break true,
+            }
+        };
+        if closed {
+            *self = Inbox::None;
+        }
+    }
+}
+
+/// A cockpit to run: the data to open on, and what it is connected to.
+///
+/// ```no_run
+/// # fn demo(data: async_cockpit::ui::CockpitData) -> std::io::Result<()> {
+/// let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
+/// let (intents_tx, _intents_rx) = tokio::sync::mpsc::unbounded_channel();
+/// // A background task sends `CockpitEvent::Sync(..)` while it syncs and
+/// // `CockpitEvent::Data(..)` with the fresh snapshot when it is done.
+/// # drop(events_tx);
+/// async_cockpit::ui::Cockpit::new(data)
+///     .events(events_rx)
+///     .intents(intents_tx)
+///     .run()
+/// # }
+/// ```
+pub struct Cockpit {
     data: CockpitData,
-    mut events: Option<UnboundedReceiver<SyncEvent>>,
+    inbox: Inbox,
     intents: Option<UnboundedSender<Intent>>,
-) -> io::Result<()> {
-    let keymap = Keymap::defaults().map_err(io::Error::other)?;
-    let theme = Theme::from_env();
-    let mut app = App::new(data);
-    app.set_can_request_sync(intents.is_some());
-    let signals = ShutdownSignals::register()?;
-    let mut guard = TerminalGuard::enter()?;
-    let terminal = guard.terminal_mut();
-    while !signals.requested() {
-        if let Some(rx) = events.as_mut() {
-            loop {
-                match rx.try_recv() {
-                    Ok(ev) => app.on_sync_event(ev),
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => {
-                        events = None;
+    settings: UiSettings,
+}
+
+impl Cockpit {
+    /// A cockpit on `data`, set up from the environment ([`UiSettings::from_env`]).
+    pub fn new(data: CockpitData) -> Cockpit {
+        Cockpit {
+            data,
+            inbox: Inbox::None,
+            intents: None,
+            settings: UiSettings::from_env(),
+        }
+    }
+
+    /// Feeds sync progress into the status line and the Sync tab.
+    pub fn sync_events(mut self, rx: UnboundedReceiver<SyncEvent>) -> Cockpit {
+        self.inbox = Inbox::Sync(rx);
+        self
+    }
+
+    /// Feeds sync progress and fresh data ([`CockpitEvent`]); replaces
+    /// [`Cockpit::sync_events`].
+    pub fn events(mut self, rx: UnboundedReceiver<CockpitEvent>) -> Cockpit {
+        self.inbox = Inbox::Events(rx);
+        self
+    }
+
+    /// Sends what the user asks of the outside world (a sync) to `tx`.
+    pub fn intents(mut self, tx: UnboundedSender<Intent>) -> Cockpit {
+        self.intents = Some(tx);
+        self
+    }
+
+    /// Replaces the settings read from the environment (theme, mouse, config folder).
+    pub fn settings(mut self, settings: UiSettings) -> Cockpit {
+        self.settings = settings;
+        self
+    }
+
+    /// Runs until `q` (or SIGTERM/SIGHUP), then restores the terminal.
+    pub fn run(self) -> io::Result<()> {
+        let Cockpit {
+            data,
+            mut inbox,
+            intents,
+            settings,
+        } = self;
+        let loaded = settings.load();
+        let (keymap, theme) = (loaded.keymap, loaded.theme);
+        let mut app = App::new(data);
+        for p in loaded.problems {
+            tracing::warn!(problem = %p, "cockpit set-up");
+            app.report_problem(p);
+        }
+        app.set_can_request_sync(intents.is_some());
+        let signals = ShutdownSignals::register()?;
+        let mut guard = TerminalGuard::enter_with(settings.mouse)?;
+        let terminal = guard.terminal_mut();
+        let size = terminal.size()?;
+        app.set_viewport(size.width, size.height);
+        let mut last_frame: Option<Instant> = None;
+        while !signals.requested() {
+            inbox.drain(&mut app);
+            if app.should_quit() {
+                break;
+            }
+            let mut wait = if inbox.is_open() { POLL_LIVE } else { POLL_IDLE };
+            if app.is_dirty() {
+                let now = Instant::now();
+                match last_frame.map(|t| t + FRAME).filter(|due| *due > now) {
+                    Some(due) => wait = due - now,
+                    None => {
+                        draw(terminal, &app, &theme, &keymap)?;
+                        app.mark_drawn();
+                        last_frame = Some(now);
+                    }
+                }
+            }
+            if event::poll(wait)? {
+                // Coalesce: take every pending event before drawing again.
+                loop {
+                    let intent = match event::read()? {
+                        Event::Key(key) if key.kind != KeyEventKind::Release => {
+                            on_key(&mut app, &keymap, &key)
+                        }
+                        Event::Mouse(m) if settings.mouse => on_mouse(&mut app, &keymap, &m),
+                        Event::Resize(w, h) => {
+                            app.set_viewport(w, h);
+                            app.mark_dirty();
+                            None
+                        }
+                        _ => None,
+                    };
+                    if let Some(intent) = intent
+                        && let Some(tx) = &intents
+                        && tx.send(intent).is_err()
+                    {
+                        app.set_can_request_sync(false);
+                    }
+                    if app.should_quit() || !event::poll(Duration::ZERO)? {
                         break;
                     }
                 }
             }
         }
-        if app.should_quit() {
-            break;
-        }
-        if app.is_dirty() {
-            draw(terminal, &app, &theme, &keymap)?;
-            app.mark_drawn();
-        }
-        let timeout = if events.is_some() { POLL_SYNCING } else { POLL_IDLE };
-        if event::poll(timeout)? {
-            // Coalesce: take every pending event before drawing again.
-            loop {
-                match event::read()? {
-                    Event::Key(key) if key.kind != KeyEventKind::Release => {
-                        if let Some(action) = keymap.action_for(&key)
-                            && let Some(intent) = app.update(action)
-                            && let Some(tx) = &intents
-                            && tx.send(intent).is_err()
-                        {
-                            app.set_can_request_sync(false);
-                        }
-                    }
-                    Event::Resize(..) => app.mark_dirty(),
-                    _ => {}
-                }
-                if app.should_quit() || !event::poll(Duration::ZERO)? {
-                    break;
-                }
-            }
-        }
+        drop(guard);
+        Ok(())
     }
-    drop(guard);
-    Ok(())
+}
+
+/// Runs the cockpit until `q` (or SIGTERM/SIGHUP), then restores the terminal.
+///
+/// `events` feeds sync progress into the status line and the Sync tab. A
+/// sync asked for with `r` cannot be started from here (there is nowhere to
+/// send it); see [`run_cockpit_with`] and [`Cockpit`].
+pub fn run_cockpit(data: CockpitData, events: Option<UnboundedReceiver<SyncEvent>>) -> io::Result<()> {
+    let cockpit = Cockpit::new(data);
+    match events {
+        Some(rx) => cockpit.sync_events(rx),
+        None => cockpit,
+    }
+    .run()
+}
+
+/// [`run_cockpit`] fed with [`CockpitEvent`]s (sync progress and fresh
+/// data), sending what the user asks of the outside world (a sync) to
+/// `intents`.
+pub fn run_cockpit_with(
+    data: CockpitData,
+    events: Option<UnboundedReceiver<CockpitEvent>>,
+    intents: Option<UnboundedSender<Intent>>,
+) -> io::Result<()> {
+    let mut cockpit = Cockpit::new(data);
+    if let Some(rx) = events {
+        cockpit = cockpit.events(rx);
+    }
+    if let Some(tx) = intents {
+        cockpit = cockpit.intents(tx);
+    }
+    cockpit.run()
+}
+
+/// Applies a key: typed into the open prompt, else through the keymap.
+pub fn on_key(app: &mut App, keymap: &Keymap, key: &KeyEvent) -> Option<Intent> {
+    if app.text_mode() {
+        Edit::from_key(key).and_then(|e| app.edit(e))
+    } else {
+        keymap.action_for(key).and_then(|a| app.update(a))
+    }
+}
+
+/// Applies a mouse event: the wheel moves (or scrolls an explanation), a
+/// left click on a tab's label shows that tab.
+pub fn on_mouse(app: &mut App, keymap: &Keymap, m: &MouseEvent) -> Option<Intent> {
+    let text = app.text_mode();
+    match m.kind {
+        MouseEventKind::ScrollDown if text => app.edit(Edit::Next),
+        MouseEventKind::ScrollUp if text => app.edit(Edit::Prev),
+        MouseEventKind::ScrollDown => app.update(Action::Down),
+        MouseEventKind::ScrollUp => app.update(Action::Up),
+        MouseEventKind::Down(MouseButton::Left) if m.row == 0 && !text => {
+            let tab = tab_at(m.column, keymap)?;
+            app.update(Action::GoToTab(u8::try_from(tab.index() + 1).ok()?))
+        }
+        _ => None,
+    }
 }
 
 fn draw(terminal: &mut Tty, app: &App, theme: &Theme, keymap: &Keymap) -> io::Result<()> {
@@ -114,12 +272,16 @@ fn draw(terminal: &mut Tty, app: &App, theme: &Theme, keymap: &Keymap) -> io::Re
 
 /// Renders `app` on an off-screen buffer of `width`×`height` with `theme`.
 pub fn render_app_to_buffer(app: &App, theme: &Theme, width: u16, height: u16) -> Buffer {
-    let keymap = Keymap::builtin();
+    render_app_with(app, theme, &Keymap::builtin(), width, height)
+}
+
+/// Renders `app` on an off-screen buffer with `theme` and `keymap`.
+pub fn render_app_with(app: &App, theme: &Theme, keymap: &Keymap, width: u16, height: u16) -> Buffer {
     let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
         Ok(t) => t,
         Err(never) => match never {},
     };
-    match terminal.draw(|f| render(f, app, theme, &keymap)) {
+    match terminal.draw(|f| render(f, app, theme, keymap)) {
         Ok(frame) => frame.buffer.clone(),
         Err(never) => match never {},
     }

@@ -60,6 +60,8 @@ struct SourceState {
     last_endpoint: String,
     /// The wait in progress: its end and its reason.
     waiting: Option<(Instant, String)>,
+    /// A `Started` event came (a source that cannot start sends none).
+    started: bool,
     finished: bool,
     /// When plain mode last printed this source's counts.
     last_line: Option<Instant>,
@@ -194,6 +196,7 @@ impl ProgressView {
         let now = Instant::now();
         match ev {
             SyncEvent::Started { source } => {
+                self.state(*source).started = true;
                 if let Some(bar) = self.bar(*source) {
                     bar.set_message("started");
                 } else {
@@ -327,7 +330,7 @@ impl ProgressView {
         for s in summaries {
             // A source that could not start sent no events: say why here.
             if let Some(message) = &s.report.error
-                && !self.state(s.report.source).finished
+                && !self.state(s.report.source).started
             {
                 self.state(s.report.source).errors += 1;
                 self.line(&format!("{}: error: {message}", s.report.source.as_str()));
@@ -519,10 +522,17 @@ mod tests {
             waiting: Some((now + Duration::from_millis(11_400), "rate limited".into())),
             ..SourceState::default()
         };
+        // The wait first: a narrow terminal cuts the end of the line.
         assert_eq!(
             st.status(now),
-            "page 3 · 1 item · 1 error · rate limited, waiting 12 s"
+            "rate limited, waiting 12 s · page 3 · 1 item · 1 error"
         );
+        let done = SourceState {
+            waiting: None,
+            last_endpoint: "search".into(),
+            ..st
+        };
+        assert_eq!(done.status(now), "page 3 · 1 item · 1 error · search");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
-use super::{empty, lines_pane, pane, wrapped};
+use super::{count, empty, filter_note, lines_pane, no_match, pane, wrapped};
 use crate::insight::{Card, CardKind};
 use crate::ui::app::{App, Tab};
 use crate::ui::text;
@@ -49,8 +49,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let selected = app.selected(Tab::Cards).min(cards.len() - 1);
-    let card = &cards[selected];
+    let visible = app.visible(Tab::Cards);
+    if visible.is_empty() {
+        no_match(frame, area, app, Tab::Cards, "Cards", theme);
+        return;
+    }
+    let selected = app.selected(Tab::Cards).min(visible.len() - 1);
+    let card = &cards[visible[selected]];
     if app.detail_open(Tab::Cards) {
         detail(frame, area, card, true, theme);
         return;
@@ -59,22 +64,39 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let [l, d] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
         (l, d)
     } else {
-        let list_h = (cards.len() as u16 + 3)
+        let list_h = (visible.len() as u16)
+            .saturating_add(3)
             .min(area.height * 2 / 5)
             .max(4.min(area.height));
         let [l, d] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
         (l, d)
     };
-    list(frame, list_area, cards, selected, theme);
+    let title = format!(
+        "Cards ({}) · most urgent first{}",
+        count(app, Tab::Cards),
+        filter_note(app, Tab::Cards)
+    );
+    list(frame, list_area, cards, visible, selected, &title, theme);
     detail(frame, detail_area, card, false, theme);
 }
 
-fn list(frame: &mut Frame, area: Rect, cards: &[Card], selected: usize, theme: &Theme) {
+fn list(
+    frame: &mut Frame,
+    area: Rect,
+    cards: &[Card],
+    visible: &[usize],
+    selected: usize,
+    title: &str,
+    theme: &Theme,
+) {
     // Narrow panes drop the kind column: the title says as much.
     let with_kind = area.width >= 60;
-    let rows: Vec<Row> = cards
+    // Only the rows that can show are built (a large board has hundreds).
+    let (offset, shown) = super::window(selected, visible.len(), area.height.saturating_sub(3));
+    let rows: Vec<Row> = visible[offset..offset + shown]
         .iter()
-        .map(|c| {
+        .map(|&i| {
+            let c = &cards[i];
             let (band, style) = urgency_band(c.urgency, theme);
             let mut cells = vec![
                 Cell::from(Span::styled(format!("{:>3}", c.urgency), style)),
@@ -105,13 +127,10 @@ fn list(frame: &mut Frame, area: Rect, cards: &[Card], selected: usize, theme: &
     };
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
-        .block(pane(
-            &format!("Cards ({}) · most urgent first", cards.len()),
-            theme,
-        ))
+        .block(pane(title, theme))
         .row_highlight_style(theme.selection())
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(selected));
+    let mut state = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut state);
 }
 

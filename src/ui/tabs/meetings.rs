@@ -2,8 +2,6 @@
 //! table of the recent weeks per person. `Open` lists the selected
 //! person's weeks and the meetings behind the latest one.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -11,53 +9,23 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Cell, Row, Table, TableState};
 
-use super::{empty, lines_pane, pane, wrapped};
+use super::{count, empty, filter_note, lines_pane, no_match, pane, window, wrapped};
 use crate::insight::Snapshot;
 use crate::ui::app::{App, Tab};
 use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::ui::view::MeetingGrid;
 
 /// Hours a week from which a load is shown as a warning.
 const WARN_HOURS: f64 = 15.0;
 /// Hours a week from which a load is shown as a danger (half a 40h week).
 const DANGER_HOURS: f64 = 20.0;
 
-/// One person's load in the latest week.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PersonLoad {
-    /// Person, as the analytics name them.
-    pub person: String,
-    /// Hours in the latest week.
-    pub hours: f64,
-    /// Meetings in the latest week.
-    pub meetings: usize,
-}
+pub use crate::ui::view::{PersonLoad, people};
 
 /// The latest week with any meeting data.
 pub fn latest_week(snap: &Snapshot) -> Option<Date> {
     snap.meeting_load.iter().map(|m| m.week_start).max()
-}
-
-/// Everyone with meeting data, heaviest latest week first, then by name.
-pub fn people(snap: &Snapshot) -> Vec<PersonLoad> {
-    let latest = latest_week(snap);
-    let mut by_person: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
-    for m in &snap.meeting_load {
-        let entry = by_person.entry(m.person.as_str()).or_default();
-        if Some(m.week_start) == latest {
-            *entry = (m.meeting_hours, m.meetings);
-        }
-    }
-    let mut out: Vec<PersonLoad> = by_person
-        .into_iter()
-        .map(|(p, (hours, meetings))| PersonLoad {
-            person: p.to_string(),
-            hours,
-            meetings,
-        })
-        .collect();
-    out.sort_by(|a, b| b.hours.total_cmp(&a.hours).then_with(|| a.person.cmp(&b.person)));
-    out
 }
 
 fn hours_style(h: f64, theme: &Theme) -> Style {
@@ -75,8 +43,9 @@ fn hours_style(h: f64, theme: &Theme) -> Style {
 /// Draws the tab.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let snap = &app.data().snapshot;
-    let people = people(snap);
-    let Some(latest) = latest_week(snap) else {
+    let all = app.people();
+    let grid = app.meeting_grid();
+    let Some(latest) = grid.latest() else {
         empty(
             frame,
             area,
@@ -86,18 +55,32 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     };
-    let selected = app.selected(Tab::Meetings).min(people.len().saturating_sub(1));
-    let top_h = (people.len() as u16 + 2).clamp(5, 14).min(area.height / 2);
+    let visible = app.visible(Tab::Meetings);
+    if visible.is_empty() {
+        no_match(frame, area, app, Tab::Meetings, "Meetings", theme);
+        return;
+    }
+    let people: Vec<&PersonLoad> = visible.iter().map(|&i| &all[i]).collect();
+    let selected = app.selected(Tab::Meetings).min(people.len() - 1);
+    let top_h = (people.len() as u16)
+        .saturating_add(2)
+        .clamp(5, 14)
+        .min(area.height / 2);
     let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
     if app.detail_open(Tab::Meetings) {
         detail(frame, top, snap, &people[selected].person, theme);
     } else {
         bars(frame, top, &people, selected, latest, theme);
     }
-    table(frame, bottom, snap, &people, selected, theme);
+    let title = format!(
+        "Hours per week ({} people){}",
+        count(app, Tab::Meetings),
+        filter_note(app, Tab::Meetings)
+    );
+    table(frame, bottom, grid, visible, &people, selected, &title, theme);
 }
 
-fn bars(frame: &mut Frame, area: Rect, people: &[PersonLoad], selected: usize, week: Date, theme: &Theme) {
+fn bars(frame: &mut Frame, area: Rect, people: &[&PersonLoad], selected: usize, week: Date, theme: &Theme) {
     let block = pane(&format!("Meeting hours · week of {week}"), theme);
     let inner = block.inner(area);
     let visible = usize::from(inner.height);
@@ -166,15 +149,17 @@ fn detail(frame: &mut Frame, area: Rect, snap: &Snapshot, person: &str, theme: &
     lines_pane(frame, area, block, lines, theme);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn table(
     frame: &mut Frame,
     area: Rect,
-    snap: &Snapshot,
-    people: &[PersonLoad],
+    grid: &MeetingGrid,
+    rows: &[usize],
+    people: &[&PersonLoad],
     selected: usize,
+    title: &str,
     theme: &Theme,
 ) {
-    let all_weeks: BTreeSet<Date> = snap.meeting_load.iter().map(|m| m.week_start).collect();
     let name_w = people
         .iter()
         .map(|p| text::width(&p.person))
@@ -183,30 +168,22 @@ fn table(
         .clamp(10, 32) as u16;
     // Borders and highlight take 4 cells, the person column `name_w`; each week 8 (with spacing).
     let room = usize::from(area.width.saturating_sub(4 + name_w)) / 8;
-    let weeks: Vec<Date> = all_weeks
-        .iter()
-        .rev()
-        .take(room.clamp(1, 8))
-        .rev()
-        .copied()
-        .collect();
+    let first = grid.weeks.len().saturating_sub(room.clamp(1, 8));
+    let weeks: Vec<(usize, Date)> = grid.weeks.iter().copied().enumerate().skip(first).collect();
     let mut header = vec![Cell::from("Person")];
     header.extend(
         weeks
             .iter()
-            .map(|d| Cell::from(format!("{:>7}", text::short_date(*d)))),
+            .map(|(_, d)| Cell::from(format!("{:>7}", text::short_date(*d)))),
     );
-    let hours: BTreeMap<(&str, Date), f64> = snap
-        .meeting_load
-        .iter()
-        .map(|m| ((m.person.as_str(), m.week_start), m.meeting_hours))
-        .collect();
-    let rows: Vec<Row> = people
-        .iter()
-        .map(|p| {
+    // Only the rows that can show are built.
+    let (offset, shown) = window(selected, people.len(), area.height.saturating_sub(3));
+    let body: Vec<Row> = (offset..offset + shown)
+        .map(|i| {
+            let p = people[i];
             let mut cells = vec![Cell::from(Span::styled(text::one_line(&p.person), theme.text()))];
-            for d in &weeks {
-                let h = hours.get(&(p.person.as_str(), *d)).copied().unwrap_or(0.0);
+            for (w, _) in &weeks {
+                let h = grid.hours(rows[i], *w);
                 cells.push(Cell::from(Span::styled(
                     format!("{:>7}", text::hours(h)),
                     hours_style(h, theme),
@@ -217,12 +194,12 @@ fn table(
         .collect();
     let mut widths = vec![Constraint::Length(name_w)];
     widths.extend(weeks.iter().map(|_| Constraint::Length(7)));
-    let table = Table::new(rows, widths)
+    let table = Table::new(body, widths)
         .flex(Flex::Start)
         .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
-        .block(pane(&format!("Hours per week ({} people)", people.len()), theme))
+        .block(pane(title, theme))
         .row_highlight_style(theme.selection())
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(selected));
+    let mut state = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut state);
 }

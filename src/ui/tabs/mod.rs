@@ -14,15 +14,51 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use super::app::{App, Tab};
 use super::text;
 use super::theme::Theme;
+use super::view;
 
 /// A bordered pane with a title.
 pub(crate) fn pane<'a>(title: &str, theme: &Theme) -> Block<'a> {
     Block::bordered().border_style(theme.border()).title(Span::styled(
         format!(" {} ", text::one_line(title)),
-        theme.accent(),
+        theme.title(),
     ))
+}
+
+/// `4`, or `2 of 4` when a filter hides some rows.
+pub(crate) fn count(app: &App, tab: Tab) -> String {
+    let (shown, total) = (app.row_count(tab), app.total_rows(tab));
+    if app.filter(tab).is_empty() {
+        total.to_string()
+    } else {
+        format!("{shown} of {total}")
+    }
+}
+
+/// ` · /text` when `tab` is filtered, else nothing.
+pub(crate) fn filter_note(app: &App, tab: Tab) -> String {
+    match app.filter(tab) {
+        "" => String::new(),
+        f => format!(" · /{}", text::one_line(f)),
+    }
+}
+
+/// The pane saying a filter hid every row, and how to get them back.
+pub(crate) fn no_match(frame: &mut Frame, area: Rect, app: &App, tab: Tab, title: &str, theme: &Theme) {
+    let message = format!(
+        "No {} match \"{}\". Esc clears the filter; / changes it.",
+        view::noun(tab),
+        text::one_line(app.filter(tab))
+    );
+    empty(
+        frame,
+        area,
+        &format!("{title} (0 of {})", app.total_rows(tab)),
+        &message,
+        theme,
+    );
 }
 
 /// A pane saying there is nothing to show, and why.
@@ -79,5 +115,36 @@ pub(crate) fn window_end_biased(selected: usize, len: usize, visible: usize) -> 
         latest_start
     } else {
         selected
+    }
+}
+
+/// The rows a table of `height` body rows shows with `selected` in view, as
+/// a fresh ratatui table would scroll them (the selection at the bottom once
+/// it is past the first screen): `(offset, count)`. Tables are given only
+/// these rows, so a list of thousands costs what a screenful does.
+pub(crate) fn window(selected: usize, len: usize, height: u16) -> (usize, usize) {
+    let h = usize::from(height).max(1);
+    let offset = (selected + 1).saturating_sub(h).min(len.saturating_sub(1));
+    (offset, h.min(len - offset.min(len)))
+}
+
+/// Clears `rect` for an overlay. A wide character just left of it (a CJK
+/// name, an emoji) would reach into the overlay's border, so it is blanked.
+pub(crate) fn clear_for_overlay(frame: &mut Frame, rect: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    if rect.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in rect.top()..rect.bottom() {
+        // Look back far enough for the widest grapheme ratatui lays out.
+        for x in rect.x.saturating_sub(2)..rect.x {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                let w = u16::try_from(text::width(cell.symbol())).unwrap_or(u16::MAX);
+                if x.saturating_add(w) > rect.x {
+                    cell.set_symbol(" ");
+                }
+            }
+        }
     }
 }

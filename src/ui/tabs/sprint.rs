@@ -9,20 +9,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Cell, Row, Table, TableState};
 
-use super::{empty, lines_pane, pane, window_end_biased, wrapped};
+use super::{count, empty, filter_note, lines_pane, no_match, pane, window, window_end_biased, wrapped};
 use crate::analytics::velocity::SprintVelocity;
 use crate::model::SprintState;
 use crate::ui::app::{App, Tab};
 use crate::ui::text;
 use crate::ui::theme::Theme;
-
-fn state_label(s: SprintState) -> &'static str {
-    match s {
-        SprintState::Future => "future",
-        SprintState::Active => "active",
-        SprintState::Closed => "closed",
-    }
-}
+use crate::ui::view::state_label;
 
 /// A bar label: the sprint's trailing number (`Sprint 14` → `14`), else its name.
 fn short_label(name: &str) -> String {
@@ -54,15 +47,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let selected = app.selected(Tab::Sprint).min(rows.len() - 1);
+    let visible = app.visible(Tab::Sprint);
+    if visible.is_empty() {
+        no_match(frame, area, app, Tab::Sprint, "Sprints", theme);
+        return;
+    }
+    let selected = app.selected(Tab::Sprint).min(visible.len() - 1);
+    let row = visible[selected];
     let top_h = (area.height * 9 / 20).clamp(6.min(area.height), 14);
     let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
     if app.detail_open(Tab::Sprint) {
-        detail(frame, top, &rows[selected], &app.data().snapshot.time_zone, theme);
+        detail(frame, top, &rows[row], &app.data().snapshot.time_zone, theme);
     } else {
-        chart(frame, top, rows, selected, theme);
+        chart(frame, top, rows, row, theme);
     }
-    table(frame, bottom, rows, selected, theme);
+    let title = format!(
+        "Sprints ({}) · points{}",
+        count(app, Tab::Sprint),
+        filter_note(app, Tab::Sprint)
+    );
+    table(frame, bottom, rows, visible, selected, &title, theme);
 }
 
 fn chart(frame: &mut Frame, area: Rect, rows: &[SprintVelocity], selected: usize, theme: &Theme) {
@@ -100,9 +104,9 @@ fn chart(frame: &mut Frame, area: Rect, rows: &[SprintVelocity], selected: usize
             let style = if *i == selected {
                 theme.accent()
             } else if v.state == SprintState::Active {
-                theme.warning()
+                theme.series(1)
             } else {
-                theme.success()
+                theme.series(0)
             };
             Bar::default()
                 .value((v.completed_points * 10.0).round().max(0.0) as u64)
@@ -171,13 +175,23 @@ fn or_none(s: &str) -> String {
     }
 }
 
-fn table(frame: &mut Frame, area: Rect, rows: &[SprintVelocity], selected: usize, theme: &Theme) {
+fn table(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[SprintVelocity],
+    visible: &[usize],
+    selected: usize,
+    title: &str,
+    theme: &Theme,
+) {
     // Narrow terminals drop the board, unestimated and mean columns.
     let wide = area.width >= 76;
     let opt = |v: Option<f64>, f: fn(f64) -> String| v.map(f).unwrap_or_else(|| "–".into());
-    let body: Vec<Row> = rows
+    let (offset, shown) = window(selected, visible.len(), area.height.saturating_sub(3));
+    let body: Vec<Row> = visible[offset..offset + shown]
         .iter()
-        .map(|v| {
+        .map(|&i| {
+            let v = &rows[i];
             let mut cells = Vec::new();
             if wide {
                 cells.push(Cell::from(Span::styled(v.board_id.to_string(), theme.muted())));
@@ -239,9 +253,9 @@ fn table(frame: &mut Frame, area: Rect, rows: &[SprintVelocity], selected: usize
     let table = Table::new(body, widths)
         .flex(Flex::Start)
         .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
-        .block(pane(&format!("Sprints ({}) · points", rows.len()), theme))
+        .block(pane(title, theme))
         .row_highlight_style(theme.selection())
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(selected));
+    let mut state = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut state);
 }

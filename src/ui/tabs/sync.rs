@@ -8,7 +8,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
-use super::{lines_pane, pane, wrapped};
+use super::{count, filter_note, lines_pane, no_match, pane, wrapped};
 use crate::model::Source;
 use crate::sync::SourceReport;
 use crate::ui::app::{App, Tab};
@@ -17,13 +17,7 @@ use crate::ui::theme::Theme;
 
 /// The sources listed: those with a report, then any running without one yet.
 pub fn rows(app: &App) -> Vec<Source> {
-    let mut out: Vec<Source> = app.data().sources.iter().map(|r| r.source).collect();
-    for s in &app.sync().running {
-        if !out.contains(s) {
-            out.push(*s);
-        }
-    }
-    out
+    app.sources().to_vec()
 }
 
 fn report(app: &App, source: Source) -> Option<&SourceReport> {
@@ -32,14 +26,23 @@ fn report(app: &App, source: Source) -> Option<&SourceReport> {
 
 /// Draws the tab.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let sources = rows(app);
+    let all = app.sources();
+    let visible = app.visible(Tab::Sync);
+    if !all.is_empty() && visible.is_empty() {
+        no_match(frame, area, app, Tab::Sync, "Sources", theme);
+        return;
+    }
+    let sources: Vec<Source> = visible.iter().map(|&i| all[i]).collect();
     let selected = app.selected(Tab::Sync).min(sources.len().saturating_sub(1));
     let chosen = sources.get(selected).copied();
     if app.detail_open(Tab::Sync) {
         detail(frame, area, app, chosen, theme);
         return;
     }
-    let table_h = (sources.len() as u16 + 3).max(4).min(area.height / 2);
+    let table_h = (sources.len() as u16)
+        .saturating_add(3)
+        .max(4)
+        .min(area.height / 2);
     let [top, bottom] = Layout::vertical([Constraint::Length(table_h), Constraint::Min(0)]).areas(area);
     table(frame, top, app, &sources, selected, theme);
     let [left, right] =
@@ -73,7 +76,14 @@ fn table(frame: &mut Frame, area: Rect, app: &App, sources: &[Source], selected:
             ])
         })
         .collect();
-    let block = pane(&format!("Sources ({})", sources.len()), theme);
+    let block = pane(
+        &format!(
+            "Sources ({}){}",
+            count(app, Tab::Sync),
+            filter_note(app, Tab::Sync)
+        ),
+        theme,
+    );
     if rows.is_empty() {
         lines_pane(
             frame,

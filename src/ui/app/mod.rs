@@ -1,0 +1,588 @@
+//! Cockpit state and its transitions.
+//!
+//! [`App`] holds what is on screen (tab, selections, filters, overlays, the
+//! prompt being typed) and the data shown; [`App::update`] applies an
+//! [`Action`], [`App::edit`] a keystroke in a prompt (the palette, the `/`
+//! filter) and [`App::on_event`] a sync progress message or fresh data. All
+//! are pure: no terminal, no I/O, so tests drive the app by sending actions.
+//! Anything the app wants from the outside world (a sync) comes back as an
+//! [`Intent`]. Must not: render or read the clock.
+//!
+//! Each tab's list is cached as the rows that pass its filter
+//! ([`App::visible`]); selections index that filtered list and follow their
+//! row (by identity, see [`super::view::row_key`]) when data or filter change.
+
+mod sync;
+
+pub use sync::SyncStatus;
+
+use super::CockpitData;
+use super::action::Action;
+use super::explain;
+use super::fuzzy::Filter;
+use super::input::{Edit, LineInput};
+use super::palette::{Outcome, Palette};
+use super::view::{self, MeetingGrid, PersonLoad};
+use crate::model::Source;
+use crate::sync::SyncEvent;
+
+/// The cockpit's tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    /// Ranked intelligence cards.
+    Cards,
+    /// Velocity per sprint.
+    Sprint,
+    /// Meeting load.
+    Meetings,
+    /// Sources and sync progress.
+    Sync,
+}
+
+impl Tab {
+    /// Every tab, in display order.
+    pub const ALL: [Tab; 4] = [Tab::Cards, Tab::Sprint, Tab::Meetings, Tab::Sync];
+
+    /// Title in the tabs bar.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Cards => "Cards",
+            Tab::Sprint => "Sprint",
+            Tab::Meetings => "Meetings",
+            Tab::Sync => "Sync",
+        }
+    }
+
+    /// Position, 0-based.
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// The tab with 1-based number `n`, if there is one.
+    pub fn from_number(n: u8) -> Option<Tab> {
+        usize::from(n)
+            .checked_sub(1)
+            .and_then(|i| Tab::ALL.get(i).copied())
+    }
+
+    fn offset(self, by: isize) -> Tab {
+        let n = Tab::ALL.len() as isize;
+        Tab::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
+    }
+}
+
+/// Something the app asks of the world outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Start a sync of every source.
+    Sync,
+}
+
+/// What the caller feeds the running cockpit besides keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CockpitEvent {
+    /// Progress of a running sync.
+    Sync(SyncEvent),
+    /// A fresh snapshot (after a background sync): replaces what is shown,
+    /// keeping tab, selections (by identity), filters and overlays.
+    Data(Box<CockpitData>),
+}
+
+impl From<SyncEvent> for CockpitEvent {
+    fn from(e: SyncEvent) -> CockpitEvent {
+        CockpitEvent::Sync(e)
+    }
+}
+
+impl From<CockpitData> for CockpitEvent {
+    fn from(d: CockpitData) -> CockpitEvent {
+        CockpitEvent::Data(Box::new(d))
+    }
+}
+
+/// A modal layer over the tabs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Overlay {
+    /// None: keys go to the tab.
+    #[default]
+    None,
+    /// The key bindings.
+    Help,
+    /// The command palette (keys type its query).
+    Palette(Palette),
+    /// The explanation of the selected row's numbers: which metric, and how
+    /// far the text is scrolled.
+    Explain {
+        /// Index into [`explain::explanations`].
+        metric: usize,
+        /// Lines scrolled off the top.
+        scroll: usize,
+    },
+}
+
+/// Everything the cockpit shows and where the viewer is.
+#[derive(Debug, Clone)]
+pub struct App {
+    data: CockpitData,
+    tab: Tab,
+    selected: [usize; 4],
+    detail: [bool; 4],
+    filters: [String; 4],
+    visible: [Vec<usize>; 4],
+    people: Vec<PersonLoad>,
+    grid: MeetingGrid,
+    sources: Vec<Source>,
+    overlay: Overlay,
+    prompt: Option<LineInput>,
+    problems: Vec<String>,
+    page: usize,
+    viewport: (u16, u16),
+    sync: SyncStatus,
+    dirty: bool,
+    quit: bool,
+}
+
+/// The parts of the state the screen shows, to tell whether an action changed any.
+#[derive(PartialEq)]
+struct ViewKey {
+    tab: Tab,
+    selected: [usize; 4],
+    detail: [bool; 4],
+    filters: [String; 4],
+    overlay: Overlay,
+    prompt: Option<LineInput>,
+    problems: usize,
+    quit: bool,
+    requested: bool,
+    notice: Option<String>,
+}
+
+impl App {
+    /// A cockpit on the Cards tab, everything unselected but the first rows.
+    pub fn new(data: CockpitData) -> App {
+        let mut app = App {
+            data,
+            tab: Tab::Cards,
+            selected: [0; 4],
+            detail: [false; 4],
+            filters: Default::default(),
+            visible: Default::default(),
+            people: Vec::new(),
+            grid: MeetingGrid::default(),
+            sources: Vec::new(),
+            overlay: Overlay::None,
+            prompt: None,
+            problems: Vec::new(),
+            page: 12,
+            viewport: (80, 24),
+            sync: SyncStatus::default(),
+            dirty: true,
+            quit: false,
+        };
+        app.people = view::people(&app.data.snapshot);
+        app.grid = MeetingGrid::new(&app.data.snapshot, &app.people);
+        app.sources = view::sources(&app.data, &app.sync);
+        for tab in Tab::ALL {
+            app.refilter(tab, None);
+        }
+        app
+    }
+
+    /// The data shown.
+    pub fn data(&self) -> &CockpitData {
+        &self.data
+    }
+
+    /// Replaces the data (a new snapshot). Each tab's selection stays on the
+    /// same row (card, sprint, person, source) when it is still there.
+    pub fn set_data(&mut self, data: CockpitData) {
+        let keys: Vec<Option<String>> = Tab::ALL.iter().map(|t| self.key_of(*t)).collect();
+        self.data = data;
+        self.people = view::people(&self.data.snapshot);
+        self.grid = MeetingGrid::new(&self.data.snapshot, &self.people);
+        self.sources = view::sources(&self.data, &self.sync);
+        for (tab, key) in Tab::ALL.into_iter().zip(keys) {
+            self.refilter(tab, key);
+        }
+        self.dirty = true;
+    }
+
+    /// The tab shown.
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    /// Shows `tab`.
+    pub fn set_tab(&mut self, tab: Tab) {
+        if self.tab != tab {
+            self.tab = tab;
+            self.dirty = true;
+        }
+    }
+
+    /// The selected row of `tab`, as an index into [`App::visible`].
+    pub fn selected(&self, tab: Tab) -> usize {
+        self.selected[tab.index()]
+    }
+
+    /// The selected row of `tab` as an index into the tab's full list
+    /// (cards, velocity rows, [`App::people`], [`App::sources`]).
+    pub fn selected_row(&self, tab: Tab) -> Option<usize> {
+        self.visible[tab.index()].get(self.selected(tab)).copied()
+    }
+
+    /// The rows of `tab` that pass its filter, as indices into its full list.
+    pub fn visible(&self, tab: Tab) -> &[usize] {
+        &self.visible[tab.index()]
+    }
+
+    /// Every person on the Meetings tab, heaviest latest week first.
+    pub fn people(&self) -> &[PersonLoad] {
+        &self.people
+    }
+
+    /// Meeting hours per person (as in [`App::people`]) and week.
+    pub fn meeting_grid(&self) -> &MeetingGrid {
+        &self.grid
+    }
+
+    /// Every source on the Sync tab.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The filter of `tab` as typed (empty: none).
+    pub fn filter(&self, tab: Tab) -> &str {
+        &self.filters[tab.index()]
+    }
+
+    /// The `/` prompt being typed, if open (it filters the current tab).
+    pub fn prompt(&self) -> Option<&LineInput> {
+        self.prompt.as_ref()
+    }
+
+    /// The overlay shown, if any.
+    pub fn overlay(&self) -> &Overlay {
+        &self.overlay
+    }
+
+    /// Whether `tab`'s detail pane is open.
+    pub fn detail_open(&self, tab: Tab) -> bool {
+        self.detail[tab.index()]
+    }
+
+    /// Whether the help overlay is shown.
+    pub fn help_open(&self) -> bool {
+        self.overlay == Overlay::Help
+    }
+
+    /// Whether keys type text (the palette or the filter prompt is open):
+    /// the caller then sends them to [`App::edit`] instead of the keymap.
+    pub fn text_mode(&self) -> bool {
+        self.prompt.is_some() || matches!(self.overlay, Overlay::Palette(_))
+    }
+
+    /// Problems found at start (a broken keymap or theme), shown until dismissed.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// Adds a problem to show (one line; the keymap or theme file it is about).
+    pub fn report_problem(&mut self, message: impl Into<String>) {
+        self.problems.push(message.into());
+        self.dirty = true;
+    }
+
+    /// The terminal size (the caller sets it at start and on resize): how
+    /// far `page_up`/`page_down` move, and how far an explanation scrolls.
+    pub fn set_viewport(&mut self, width: u16, height: u16) {
+        self.viewport = (width, height);
+        self.page = usize::from(height / 2).max(1);
+    }
+
+    /// The terminal size last given to [`App::set_viewport`] (80×24 until then).
+    pub fn viewport(&self) -> (u16, u16) {
+        self.viewport
+    }
+
+    /// Sync progress.
+    pub fn sync(&self) -> &SyncStatus {
+        &self.sync
+    }
+
+    /// Says whether [`Intent::Sync`] reaches anyone (the status line says so if not).
+    pub fn set_can_request_sync(&mut self, yes: bool) {
+        self.sync.can_request = yes;
+    }
+
+    /// Whether the app has asked to quit.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Whether something changed since the last [`App::mark_drawn`].
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Records that the screen shows the current state.
+    pub fn mark_drawn(&mut self) {
+        self.dirty = false;
+    }
+
+    /// Forces a redraw (terminal resized).
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Rows in `tab`'s list that pass its filter.
+    pub fn row_count(&self, tab: Tab) -> usize {
+        self.visible[tab.index()].len()
+    }
+
+    /// Rows in `tab`'s list before filtering.
+    pub fn total_rows(&self, tab: Tab) -> usize {
+        match tab {
+            Tab::Cards => self.data.snapshot.cards.len(),
+            Tab::Sprint => self.data.snapshot.velocity.len(),
+            Tab::Meetings => self.people.len(),
+            Tab::Sync => self.sources.len(),
+        }
+    }
+
+    fn key_of(&self, tab: Tab) -> Option<String> {
+        self.selected_row(tab)
+            .map(|i| view::row_key(tab, &self.data, &self.people, &self.sources, i))
+    }
+
+    /// Recomputes one tab's visible rows; the selection follows `keep` if it
+    /// is still visible, else stays at its position (clamped).
+    fn refilter(&mut self, tab: Tab, keep: Option<String>) {
+        let i = tab.index();
+        let filter = Filter::new(&self.filters[i]);
+        self.visible[i] = view::visible(tab, &self.data, &self.people, &self.sources, &self.sync, &filter);
+        let found = keep.and_then(|k| {
+            self.visible[i]
+                .iter()
+                .position(|&row| view::row_key(tab, &self.data, &self.people, &self.sources, row) == k)
+        });
+        let max = self.visible[i].len().saturating_sub(1);
+        self.selected[i] = found.unwrap_or(self.selected[i]).min(max);
+    }
+
+    fn view_key(&self) -> ViewKey {
+        ViewKey {
+            tab: self.tab,
+            selected: self.selected,
+            detail: self.detail,
+            filters: self.filters.clone(),
+            overlay: self.overlay.clone(),
+            prompt: self.prompt.clone(),
+            problems: self.problems.len(),
+            quit: self.quit,
+            requested: self.sync.requested,
+            notice: self.sync.notice.clone(),
+        }
+    }
+
+    /// Applies one action. Overlays are modal: under help only `help`,
+    /// `back` and `quit` act; under an explanation the movement keys scroll
+    /// and the tab keys switch between its numbers; while a prompt is open
+    /// `back`, `open`, `up` and `down` act as its `esc`, `enter` and arrows.
+    /// Returns what the outside world should do, if anything.
+    pub fn update(&mut self, action: Action) -> Option<Intent> {
+        let before = self.view_key();
+        // A notice is for one look: the next key clears it.
+        self.sync.notice = None;
+        let intent = self.apply(action);
+        if self.view_key() != before {
+            self.dirty = true;
+        }
+        intent
+    }
+
+    /// Applies one keystroke to the open prompt (palette or filter); does
+    /// nothing when none is open.
+    pub fn edit(&mut self, edit: Edit) -> Option<Intent> {
+        let before = self.view_key();
+        let intent = self.apply_edit(edit);
+        if self.view_key() != before {
+            self.dirty = true;
+        }
+        intent
+    }
+
+    /// Applies a sync progress event or fresh data.
+    pub fn on_event(&mut self, event: CockpitEvent) {
+        match event {
+            CockpitEvent::Sync(e) => self.on_sync_event(e),
+            CockpitEvent::Data(d) => self.set_data(*d),
+        }
+    }
+
+    fn apply(&mut self, action: Action) -> Option<Intent> {
+        if self.text_mode() {
+            let edit = match action {
+                Action::Back => Edit::Cancel,
+                Action::Open => Edit::Submit,
+                Action::Up => Edit::Prev,
+                Action::Down => Edit::Next,
+                Action::Quit => {
+                    self.quit = true;
+                    return None;
+                }
+                _ => return None,
+            };
+            return self.apply_edit(edit);
+        }
+        match self.overlay {
+            Overlay::Help => {
+                match action {
+                    Action::Help | Action::Back => self.overlay = Overlay::None,
+                    Action::Quit => self.quit = true,
+                    _ => {}
+                }
+                return None;
+            }
+            Overlay::Explain { metric, scroll } => {
+                self.apply_in_explain(action, metric, scroll);
+                return None;
+            }
+            Overlay::Palette(_) | Overlay::None => {}
+        }
+        let i = self.tab.index();
+        let rows = self.row_count(self.tab);
+        let last = rows.saturating_sub(1);
+        match action {
+            Action::Quit => self.quit = true,
+            Action::NextTab => self.tab = self.tab.offset(1),
+            Action::PrevTab => self.tab = self.tab.offset(-1),
+            Action::GoToTab(n) => {
+                if let Some(tab) = Tab::from_number(n) {
+                    self.tab = tab;
+                }
+            }
+            Action::Up => self.selected[i] = self.selected[i].saturating_sub(1),
+            Action::Down => self.selected[i] = (self.selected[i] + 1).min(last),
+            Action::PageUp => self.selected[i] = self.selected[i].saturating_sub(self.page),
+            Action::PageDown => self.selected[i] = (self.selected[i] + self.page).min(last),
+            Action::Top => self.selected[i] = 0,
+            Action::Bottom => self.selected[i] = last,
+            Action::Open => self.detail[i] = !self.detail[i],
+            Action::Explain => {
+                if explain::explanations(self).is_empty() {
+                    self.sync.notice = Some(format!(
+                        "nothing to explain: no {} selected",
+                        view::noun(self.tab)
+                    ));
+                } else {
+                    self.overlay = Overlay::Explain { metric: 0, scroll: 0 };
+                }
+            }
+            Action::Filter => self.prompt = Some(LineInput::new(&self.filters[i])),
+            Action::Palette => self.overlay = Overlay::Palette(Palette::default()),
+            Action::Help => self.overlay = Overlay::Help,
+            Action::Back => {
+                if !self.problems.is_empty() {
+                    self.problems.clear();
+                } else if self.detail[i] {
+                    self.detail[i] = false;
+                } else if !self.filters[i].is_empty() {
+                    self.set_filter(self.tab, String::new());
+                }
+            }
+            Action::Sync => {
+                if !self.sync.can_request {
+                    self.sync.notice = Some("sync is not available here; run `async-cockpit sync`".into());
+                } else if !self.sync.running.is_empty() || self.sync.requested {
+                    self.sync.notice = Some("a sync is already running".into());
+                } else {
+                    self.sync.requested = true;
+                    self.sync.log("sync requested".into());
+                    return Some(Intent::Sync);
+                }
+            }
+        }
+        None
+    }
+
+    fn apply_in_explain(&mut self, action: Action, metric: usize, scroll: usize) {
+        let count = explain::explanations(self).len().max(1);
+        let metric = metric.min(count - 1);
+        let max = explain::max_scroll(self, metric, self.viewport);
+        let (metric, scroll) = match action {
+            Action::Explain | Action::Back | Action::Open => {
+                self.overlay = Overlay::None;
+                return;
+            }
+            Action::Help => {
+                self.overlay = Overlay::Help;
+                return;
+            }
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
+            Action::NextTab => ((metric + 1) % count, 0),
+            Action::PrevTab => ((metric + count - 1) % count, 0),
+            Action::Up => (metric, scroll.saturating_sub(1)),
+            Action::Down => (metric, scroll + 1),
+            Action::PageUp => (metric, scroll.saturating_sub(self.page)),
+            Action::PageDown => (metric, scroll + self.page),
+            Action::Top => (metric, 0),
+            Action::Bottom => (metric, max),
+            _ => (metric, scroll),
+        };
+        self.overlay = Overlay::Explain {
+            metric,
+            scroll: scroll.min(max),
+        };
+    }
+
+    fn set_filter(&mut self, tab: Tab, text: String) {
+        let keep = self.key_of(tab);
+        self.filters[tab.index()] = text;
+        self.refilter(tab, keep);
+    }
+
+    fn apply_edit(&mut self, edit: Edit) -> Option<Intent> {
+        if let Overlay::Palette(palette) = &mut self.overlay {
+            return match palette.edit(edit) {
+                Outcome::Open => None,
+                Outcome::Close => {
+                    self.overlay = Overlay::None;
+                    None
+                }
+                Outcome::Run(action) => {
+                    self.overlay = Overlay::None;
+                    self.apply(action)
+                }
+            };
+        }
+        let prompt = self.prompt.as_mut()?;
+        match edit {
+            Edit::Submit => self.prompt = None,
+            Edit::Cancel => {
+                self.prompt = None;
+                self.set_filter(self.tab, String::new());
+            }
+            Edit::Prev => return self.apply_in_list(Action::Up),
+            Edit::Next => return self.apply_in_list(Action::Down),
+            _ => {
+                if prompt.apply(edit) {
+                    let text = prompt.text().to_string();
+                    self.set_filter(self.tab, text);
+                }
+            }
+        }
+        None
+    }
+
+    /// Moves the list's selection while a prompt is open.
+    fn apply_in_list(&mut self, action: Action) -> Option<Intent> {
+        let prompt = self.prompt.take();
+        let intent = self.apply(action);
+        self.prompt = prompt;
+        intent
+    }
+}
