@@ -79,6 +79,7 @@ async fn run(
     for user in &users {
         let meetings = match client.meetings(&user.id).await {
             Ok(m) => m,
+            Err(e @ HttpError::Budget { .. }) => return Err(e.into()),
             Err(e) => {
                 errors.push(e.to_string());
                 continue;
@@ -100,8 +101,10 @@ async fn run(
                             items: n,
                         });
                     }
-                    // Not ended yet, or not visible to this app: skip it, say so.
+                    // Not ended yet, or not visible to this app: skip it.
                     Err(HttpError::Status { status: 404, .. }) => {}
+                    // Out of requests for this run: stop, the next sync resumes.
+                    Err(e @ HttpError::Budget { .. }) => return Err(e.into()),
                     Err(e) => errors.push(e.to_string()),
                 }
             }
