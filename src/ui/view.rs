@@ -58,6 +58,8 @@ pub struct MeetingGrid {
     pub weeks: Vec<Date>,
     /// `hours[person * weeks.len() + week]`.
     hours: Vec<f64>,
+    /// The most hours of any person-week (bars share this scale).
+    pub max_hours: f64,
 }
 
 impl MeetingGrid {
@@ -81,7 +83,12 @@ impl MeetingGrid {
                 hours[p * weeks.len() + w] = m.meeting_hours;
             }
         }
-        MeetingGrid { weeks, hours }
+        let max_hours = hours.iter().copied().fold(0.0, f64::max);
+        MeetingGrid {
+            weeks,
+            hours,
+            max_hours,
+        }
     }
 
     /// Hours of person `person` (index into [`people`]) in week `week`

@@ -70,7 +70,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.detail_open(Tab::Meetings) {
         detail(frame, top, snap, &people[selected].person, theme);
     } else {
-        bars(frame, top, &people, selected, latest, theme);
+        // One scale for every week, so a quiet week looks quiet.
+        let scale = grid.max_hours.max(DANGER_HOURS);
+        let week = Week {
+            start: latest,
+            in_progress: in_progress(snap, latest),
+        };
+        bars(frame, top, &people, selected, week, scale, theme);
     }
     let title = format!(
         "Hours per week ({} people){}",
@@ -80,8 +86,35 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     table(frame, bottom, grid, visible, &people, selected, &title, theme);
 }
 
-fn bars(frame: &mut Frame, area: Rect, people: &[&PersonLoad], selected: usize, week: Date, theme: &Theme) {
-    let block = pane(&format!("Meeting hours · week of {week}"), theme);
+/// The week the bars show.
+struct Week {
+    start: Date,
+    /// The snapshot was taken before the week ended: its hours are so far.
+    in_progress: bool,
+}
+
+/// Whether the week starting `week` had not ended when `snap` was taken.
+fn in_progress(snap: &Snapshot, week: Date) -> bool {
+    let today = snap
+        .as_of
+        .in_tz(&snap.time_zone)
+        .map(|z| z.date())
+        .unwrap_or_else(|_| snap.as_of.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    week.checked_add(jiff::ToSpan::days(7))
+        .is_ok_and(|end| today < end)
+}
+
+fn bars(
+    frame: &mut Frame,
+    area: Rect,
+    people: &[&PersonLoad],
+    selected: usize,
+    week: Week,
+    scale: f64,
+    theme: &Theme,
+) {
+    let so_far = if week.in_progress { ", so far" } else { "" };
+    let block = pane(&format!("Meeting hours · week of {}{so_far}", week.start), theme);
     let inner = block.inner(area);
     let visible = usize::from(inner.height);
     if visible == 0 || inner.width < 8 {
@@ -111,6 +144,7 @@ fn bars(frame: &mut Frame, area: Rect, people: &[&PersonLoad], selected: usize, 
         })
         .collect();
     let chart = BarChart::horizontal(bars)
+        .max((scale * 10.0).round().max(1.0) as u64)
         .block(block)
         .bar_width(1)
         .bar_gap(0)
