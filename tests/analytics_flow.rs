@@ -2,8 +2,9 @@
 //! beside each expected value), and on the demo organisation end to end.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::demo_records;
 
 use async_cockpit::analytics::flow::{FlowParams, PrRef, Window, flow, percentile_nearest_rank};
 use async_cockpit::analytics::knowledge::{Component, KnowledgeParams, knowledge};
@@ -495,55 +496,6 @@ fn knowledge_bus_factor() {
 }
 
 // ---------------------------------------------------------------- the demo
-
-fn run(args: &[&str], home: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_async-cockpit"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        // The engineering manager of the demo: a strategic viewer sees all attendance.
-        .env("USER", "greta")
-        .env_remove("ASYNC_COCKPIT_PASSPHRASE")
-        .env_remove("ASYNC_COCKPIT_CONFIG")
-        .env_remove("CREDENTIALS_DIRECTORY")
-        .output()
-        .unwrap()
-}
-
-/// The demo's records (through `demo --headless` then `export --json`) and config.
-fn demo_records() -> (Vec<Record>, Config) {
-    let home = tempfile::tempdir().unwrap();
-    let data = home.path().join("stores");
-    let d = data.to_str().unwrap();
-    let out = run(&["--data-dir", d, "demo", "--headless"], home.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let cfg_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/config.toml");
-    let c = cfg_path.to_str().unwrap();
-    let out = run(
-        &[
-            "--config",
-            c,
-            "--data-dir",
-            d,
-            "--site",
-            "demo",
-            "export",
-            "--json",
-        ],
-        home.path(),
-    );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let records = doc["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_value(r.clone()).unwrap())
-        .collect();
-    let cfg = Config::from_toml(&std::fs::read_to_string(&cfg_path).unwrap(), &cfg_path).unwrap();
-    (records, cfg)
-}
 
 #[test]
 fn demo_flow_and_knowledge() {

@@ -3,8 +3,9 @@
 //! the demo organisation end to end.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::demo_records;
 
 use async_cockpit::analytics::calendar::Calendar;
 use async_cockpit::analytics::decisions::decisions;
@@ -14,7 +15,6 @@ use async_cockpit::analytics::meetings::meeting_load;
 use async_cockpit::analytics::pulse::{
     Aggregation, PersonFigures, PersonValue, PulseParams, Withheld, aggregate, pulse,
 };
-use async_cockpit::config::Config;
 use async_cockpit::identity::Directory;
 use async_cockpit::model::{Attendance, Cue, Meeting, Record, RecordMeta, Source, Transcript};
 use jiff::Timestamp;
@@ -441,55 +441,6 @@ fn decisions_from_a_small_transcript() {
 }
 
 // ---------------------------------------------------------------- the demo
-
-fn run(args: &[&str], home: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_async-cockpit"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        // The engineering manager of the demo: a strategic viewer sees all attendance.
-        .env("USER", "greta")
-        .env_remove("ASYNC_COCKPIT_PASSPHRASE")
-        .env_remove("ASYNC_COCKPIT_CONFIG")
-        .env_remove("CREDENTIALS_DIRECTORY")
-        .output()
-        .unwrap()
-}
-
-/// The demo's records (through `demo --headless` then `export --json`) and config.
-fn demo_records() -> (Vec<Record>, Config) {
-    let home = tempfile::tempdir().unwrap();
-    let data = home.path().join("stores");
-    let d = data.to_str().unwrap();
-    let out = run(&["--data-dir", d, "demo", "--headless"], home.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let cfg_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/config.toml");
-    let c = cfg_path.to_str().unwrap();
-    let out = run(
-        &[
-            "--config",
-            c,
-            "--data-dir",
-            d,
-            "--site",
-            "demo",
-            "export",
-            "--json",
-        ],
-        home.path(),
-    );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let records = doc["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_value(r.clone()).unwrap())
-        .collect();
-    let cfg = Config::from_toml(&std::fs::read_to_string(&cfg_path).unwrap(), &cfg_path).unwrap();
-    (records, cfg)
-}
 
 #[test]
 fn demo_decisions_meetings_and_focus() {

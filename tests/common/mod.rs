@@ -1,6 +1,10 @@
 //! Shared builders for integration tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::path::Path;
+use std::process::Command;
+
+use async_cockpit::config::Config;
 use async_cockpit::model::{FieldChange, Record, RecordMeta, Source, StatusCategory, WorkItem};
 use jiff::Timestamp;
 
@@ -59,4 +63,55 @@ pub fn rec(site: &str, id: &str, key: &str, summary: &str, updated: Timestamp) -
 /// Whether `needle` occurs in `hay`.
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Runs the binary with XDG folders inside `home`, as the demo's engineering
+/// manager (a strategic viewer sees all attendance).
+pub fn run_as_manager(args: &[&str], home: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_async-cockpit"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        // The engineering manager of the demo: a strategic viewer sees all attendance.
+        .env("USER", "greta")
+        .env_remove("ASYNC_COCKPIT_PASSPHRASE")
+        .env_remove("ASYNC_COCKPIT_CONFIG")
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .output()
+        .unwrap()
+}
+
+/// The demo's records (through `demo --headless` then `export --json`) and config.
+pub fn demo_records() -> (Vec<Record>, Config) {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("stores");
+    let d = data.to_str().unwrap();
+    let out = run_as_manager(&["--data-dir", d, "demo", "--headless"], home.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/config.toml");
+    let c = cfg_path.to_str().unwrap();
+    let out = run_as_manager(
+        &[
+            "--config",
+            c,
+            "--data-dir",
+            d,
+            "--site",
+            "demo",
+            "export",
+            "--json",
+        ],
+        home.path(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = doc["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_value(r.clone()).unwrap())
+        .collect();
+    let cfg = Config::from_toml(&std::fs::read_to_string(&cfg_path).unwrap(), &cfg_path).unwrap();
+    (records, cfg)
 }
