@@ -136,6 +136,136 @@ pub fn restrict_snapshot(
     Vec::new()
 }
 
+/// The audit `view` of the cockpit's Strategic tab.
+pub const STRATEGIC_VIEW: &str = "cockpit.strategic";
+
+/// What the cockpit knows of its viewer's access, decided here from the
+/// config: whether they hold a strategic role, which roles would grant one,
+/// which accounts are their own, and the cockpit name of every configured
+/// account (individual figures are keyed by account id, login or name).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Access {
+    /// The viewer's cockpit name.
+    pub viewer: String,
+    /// Whether the viewer holds a strategic role.
+    pub strategic: bool,
+    /// The roles that grant individual detail of others (from the config's
+    /// [`STRATEGIC_ROLES`]).
+    pub strategic_roles: Vec<String>,
+    /// The viewer's accounts (emails, logins, account ids), lower case.
+    own: Vec<String>,
+    /// Account (email, login, account id; lower case) → cockpit name.
+    names: std::collections::BTreeMap<String, String>,
+}
+
+impl Access {
+    /// The access of `viewer` under `cfg`.
+    pub fn new(viewer: &Viewer, cfg: &Config) -> Access {
+        let mut names = std::collections::BTreeMap::new();
+        for p in &cfg.people {
+            let accounts = p
+                .emails
+                .iter()
+                .chain(p.github.iter())
+                .chain(p.jira_account_id.iter())
+                .chain(p.slack_id.iter())
+                .chain(p.zoom_email.iter());
+            for a in accounts {
+                names.insert(a.to_lowercase(), p.name.clone());
+            }
+        }
+        Access {
+            viewer: viewer.name.clone(),
+            strategic: viewer.is_strategic(),
+            strategic_roles: STRATEGIC_ROLES.iter().map(|r| r.to_string()).collect(),
+            own: own_accounts(viewer, cfg)
+                .iter()
+                .map(|a| a.to_lowercase())
+                .collect(),
+            names,
+        }
+    }
+
+    /// The access assumed without a config: the viewer `name` with the single
+    /// role `role` (strategic when that role is), owning only their name.
+    pub fn assumed(name: &str, role: &str) -> Access {
+        Access {
+            viewer: name.to_string(),
+            strategic: STRATEGIC_ROLES.contains(&role),
+            strategic_roles: STRATEGIC_ROLES.iter().map(|r| r.to_string()).collect(),
+            ..Access::default()
+        }
+    }
+
+    /// The cockpit name of `who` (a name, login, email or account id), or
+    /// `who` itself when no configured person has it.
+    pub fn name_of(&self, who: &str) -> String {
+        self.names
+            .get(&who.to_lowercase())
+            .cloned()
+            .unwrap_or_else(|| who.to_string())
+    }
+
+    /// Whether `who` is the viewer (by name or one of their accounts).
+    pub fn is_own(&self, who: &str) -> bool {
+        who == self.viewer || self.own.iter().any(|a| a.eq_ignore_ascii_case(who))
+    }
+
+    /// Rule 1 and 3: the viewer may see `who`'s individual figures when they
+    /// are their own, or when the viewer holds a strategic role.
+    pub fn may_see(&self, who: &str) -> bool {
+        self.strategic || self.is_own(who)
+    }
+
+    /// The sentence a non-strategic viewer reads instead of others' figures.
+    pub fn needs_role_sentence(&self) -> String {
+        let roles = match self.strategic_roles.as_slice() {
+            [] => "a strategic role".to_string(),
+            [one] => format!("the {one} role"),
+            [rest @ .., last] => format!("the {} or {last} role", rest.join(", ")),
+        };
+        format!(
+            "Other people's individual figures need {roles} in the site's config; \
+             you see your own row only. Team figures without names are on the Pulse tab."
+        )
+    }
+}
+
+/// Which strategic reads have been audited for the data on screen: a view
+/// reads each subject once per snapshot, however often it is drawn.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadLedger {
+    seen: std::collections::BTreeSet<(String, String)>,
+}
+
+impl ReadLedger {
+    /// Of the people `subjects` shown by `view`, those whose read must now be
+    /// audited: others than the viewer, seen by a strategic viewer, not yet
+    /// audited for this `view` since the last [`ReadLedger::reset`]. They are
+    /// marked audited; the caller writes one audit record each.
+    pub fn first_reads<I>(&mut self, access: &Access, view: &str, subjects: I) -> Vec<String>
+    where
+        I: IntoIterator<Item = String>,
+    {
+        if !access.strategic {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = subjects
+            .into_iter()
+            .filter(|s| !access.is_own(s))
+            .filter(|s| self.seen.insert((view.to_string(), s.clone())))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Forgets every read: fresh data is read anew.
+    pub fn reset(&mut self) {
+        self.seen.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +325,35 @@ mod tests {
         let mut s = snapshot(vec![week("Ada", 4.0), week("Bob", 8.0), week("Eve", 1.0)]);
         assert_eq!(restrict_snapshot(&mut s, &em, &Config::default()), ["Ada", "Bob"]);
         assert_eq!(s.meeting_load.len(), 3);
+    }
+
+    #[test]
+    fn a_view_audits_each_subject_once_until_reset() {
+        let em = Viewer {
+            name: "Eve".into(),
+            roles: vec!["team-lead".into()],
+        };
+        let access = Access::new(&em, &Config::default());
+        let mut ledger = ReadLedger::default();
+        let people = || ["Ada", "Bob", "Eve", "Ada"].map(String::from);
+        assert_eq!(
+            ledger.first_reads(&access, STRATEGIC_VIEW, people()),
+            ["Ada", "Bob"]
+        );
+        assert!(ledger.first_reads(&access, STRATEGIC_VIEW, people()).is_empty());
+        assert_eq!(ledger.first_reads(&access, "other", people()), ["Ada", "Bob"]);
+        ledger.reset();
+        assert_eq!(
+            ledger.first_reads(&access, STRATEGIC_VIEW, people()),
+            ["Ada", "Bob"]
+        );
+        let engineer = Access::assumed("Ada", "engineer");
+        assert!(ledger.first_reads(&engineer, "x", people()).is_empty());
+        assert!(!engineer.may_see("Bob") && engineer.may_see("Ada"));
+        assert!(
+            engineer
+                .needs_role_sentence()
+                .contains("the engineering-manager or team-lead role")
+        );
     }
 }

@@ -94,13 +94,22 @@ fn starts_on_cards_and_dirty() {
 fn tabs_wrap_around_both_ways() {
     let mut app = App::new(data());
     let mut seen = vec![];
-    for _ in 0..5 {
+    for _ in 0..8 {
         app.update(Action::NextTab);
         seen.push(app.tab());
     }
     assert_eq!(
         seen,
-        [Tab::Sprint, Tab::Meetings, Tab::Sync, Tab::Cards, Tab::Sprint]
+        [
+            Tab::Sprint,
+            Tab::Meetings,
+            Tab::Pulse,
+            Tab::Strategic,
+            Tab::Docs,
+            Tab::Sync,
+            Tab::Cards,
+            Tab::Sprint
+        ]
     );
     app.update(Action::PrevTab);
     app.update(Action::PrevTab);
@@ -113,6 +122,8 @@ fn number_keys_pick_tabs_and_ignore_missing_ones() {
     app.update(Action::GoToTab(3));
     assert_eq!(app.tab(), Tab::Meetings);
     app.update(Action::GoToTab(4));
+    assert_eq!(app.tab(), Tab::Pulse);
+    app.update(Action::GoToTab(7));
     assert_eq!(app.tab(), Tab::Sync);
     app.update(Action::GoToTab(9));
     assert_eq!(app.tab(), Tab::Sync);
@@ -365,7 +376,7 @@ fn filter_matches_sprint_keys_and_sources() {
     type_text(&mut app, "pay-412");
     assert_eq!(app.visible(Tab::Sprint), [1]);
     app.edit(Edit::Submit);
-    app.update(Action::GoToTab(4));
+    app.update(Action::GoToTab(7));
     app.update(Action::Filter);
     type_text(&mut app, "JIRA ok");
     assert_eq!(app.row_count(Tab::Sync), 1);
@@ -480,7 +491,7 @@ fn explain_lists_the_items_behind_each_number() {
         meetings[0].window
     );
     assert!(meetings[0].definition.contains("union of their attendance"));
-    app.update(Action::GoToTab(4));
+    app.update(Action::GoToTab(7));
     let sync = explain::explanations(&app);
     assert_eq!(sync[0].value, "10");
     assert_eq!(sync[1].value, "3");
@@ -618,9 +629,10 @@ fn mouse_wheel_moves_and_a_click_picks_a_tab() {
         row,
         modifiers: KeyModifiers::NONE,
     };
+    app.set_viewport(160, 48);
     on_mouse(&mut app, &keymap, &mouse(MouseEventKind::ScrollDown, 10, 5));
     assert_eq!(app.selected(Tab::Cards), 1);
-    // " ASYNC Cockpit │ 1 Cards · 2 Sprint · 3 Meetings · 4 Sync"
+    // " ASYNC Cockpit │ 1 Cards · 2 Sprint · 3 Meetings · 4 Pulse · …"
     let x = " ASYNC Cockpit │ 1 Cards · 2 Spr".chars().count() as u16;
     on_mouse(
         &mut app,
@@ -634,4 +646,14 @@ fn mouse_wheel_moves_and_a_click_picks_a_tab() {
         &mouse(MouseEventKind::Down(MouseButton::Left), 3, 0),
     );
     assert_eq!(app.tab(), Tab::Sprint, "the brand is no tab");
+    // At 80 columns the brand gives way and other tabs shorten:
+    // " 1 Card · 2 Sprint · 3 Meet · 4 Puls · 5 Stra · 6 Docs · 7 Sync"
+    app.set_viewport(80, 24);
+    let x = " 1 Card · 2 Sprint · 3 Meet · 4 Pu".chars().count() as u16;
+    on_mouse(
+        &mut app,
+        &keymap,
+        &mouse(MouseEventKind::Down(MouseButton::Left), x, 0),
+    );
+    assert_eq!(app.tab(), Tab::Pulse);
 }

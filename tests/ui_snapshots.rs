@@ -350,7 +350,7 @@ fn details_open() {
 #[test]
 fn live_sync() {
     let mut app = App::new(fixture());
-    app.update(Action::GoToTab(4));
+    app.update(Action::GoToTab(7));
     app.on_sync_event(SyncEvent::Started { source: Source::Jira });
     app.on_sync_event(SyncEvent::Page {
         source: Source::Jira,

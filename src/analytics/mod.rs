@@ -16,5 +16,6 @@ pub mod knowledge;
 pub mod meetings;
 pub mod pulse;
 pub mod sprint;
+pub mod triage;
 pub mod velocity;
 pub mod workload;

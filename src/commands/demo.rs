@@ -113,9 +113,9 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
     let reports = sync_all(&store, &cfg, &Progress::default(), false).await;
     let purge = store.purge(Timestamp::now(), cfg.retention_days)?;
     let snapshot = compute_snapshot(&store, &cfg, now)?;
-    server.shutdown().await;
 
     if args.headless {
+        server.shutdown().await;
         println!("demo site '{}' synced from the replay server:", cfg.site);
         print_reports(&reports);
         println!("stored records:");
@@ -174,9 +174,16 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         snapshot,
         sources: reports,
         role: viewer.role_label(),
-        viewer: viewer.name,
+        viewer: viewer.name.clone(),
     };
-    drop(store);
-    tokio::task::block_in_place(|| crate::ui::run_cockpit(data, None)).context("the cockpit failed")?;
+    // `r` re-syncs against the demo replay server, which stays up meanwhile.
+    let session = super::live::Session {
+        store: std::sync::Arc::new(store),
+        cfg: std::sync::Arc::new(cfg),
+        viewer,
+    };
+    let result = session.run(data).await;
+    server.shutdown().await;
+    result?;
     Ok(ExitCode::SUCCESS)
 }

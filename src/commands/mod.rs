@@ -5,6 +5,7 @@
 mod demo;
 mod doctor;
 mod import;
+pub mod live;
 mod llm_cmd;
 mod maintain;
 mod metrics;
@@ -12,6 +13,8 @@ pub mod snapshot;
 mod standup_cmd;
 mod sync_cmd;
 
+pub use demo::{demo_config, demo_dir};
+pub use live::persist_intent;
 pub use snapshot::{Inputs, compute, compute_snapshot, load_inputs, stored_snapshot};
 pub use sync_cmd::sync_all;
 

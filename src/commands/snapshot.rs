@@ -17,6 +17,7 @@ use crate::analytics::focus::{FocusParams, person_weeks};
 use crate::analytics::knowledge::{KnowledgeParams, knowledge};
 use crate::analytics::pulse::{PulseParams, pulse};
 use crate::analytics::sprint::{JiraFields, SprintOptions, sprint_health};
+use crate::analytics::triage::{TriageInputs, TriageParams, triage};
 use crate::analytics::workload::{Capacity, workload};
 use crate::analytics::{meetings, velocity};
 use crate::config::Config;
@@ -192,6 +193,18 @@ pub fn compute(inp: &Inputs, cfg: &Config, now: Timestamp) -> Snapshot {
             min_group_size: MIN_GROUP_SIZE,
         },
     );
+    let triage_report = triage(
+        &TriageInputs {
+            sprints: &inp.sprints,
+            items: &inp.items,
+            health: &health,
+            blockers: Some(&blocked),
+            fields: &opts.fields,
+            unestimated_excluded_types: &opts.unestimated_excluded_types,
+        },
+        now,
+        &TriageParams::default(),
+    );
     let velocity = velocity::velocity(&inp.sprints, &inp.items);
     let rows = velocity::velocity_rows(&health);
     let ranked = cards(&CardInputs {
@@ -224,6 +237,7 @@ pub fn compute(inp: &Inputs, cfg: &Config, now: Timestamp) -> Snapshot {
         knowledge: areas,
         decisions: found,
         pulse: Some(team_pulse),
+        triage: Some(triage_report),
     }
 }
 

@@ -392,9 +392,15 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
         snapshot,
         sources: Vec::new(),
         role: viewer.role_label(),
-        viewer: viewer.name,
+        viewer: viewer.name.clone(),
     };
-    drop(store);
-    tokio::task::block_in_place(|| crate::ui::run_cockpit(data, None)).context("the cockpit failed")?;
+    // The store stays open for the session: `r` syncs in the background.
+    super::live::Session {
+        store: Arc::new(store),
+        cfg: Arc::new(cfg),
+        viewer,
+    }
+    .run(data)
+    .await?;
     Ok(ExitCode::SUCCESS)
 }

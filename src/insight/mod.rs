@@ -9,6 +9,7 @@ pub mod cards;
 pub mod copilot;
 pub mod retro;
 pub mod standup;
+pub mod triage;
 
 pub use cards::{Card, CardInputs, CardKind, Evidence, cards};
 
@@ -25,6 +26,7 @@ use crate::analytics::knowledge::AreaKnowledge;
 use crate::analytics::meetings::MeetingWeek;
 use crate::analytics::pulse::Pulse;
 use crate::analytics::sprint::SprintHealth;
+use crate::analytics::triage::TriageReport;
 use crate::analytics::velocity::{SprintVelocity, VelocityRow};
 use crate::analytics::workload::Workload;
 
@@ -76,6 +78,8 @@ pub struct Snapshot {
     pub decisions: Vec<Decision>,
     /// Engineering Pulse: team aggregates, no attribution, small groups withheld.
     pub pulse: Option<Pulse>,
+    /// At-risk issues of each active sprint, with their reasons (sprint triage).
+    pub triage: Option<TriageReport>,
 }
 
 /// Number of stored records of one kind.

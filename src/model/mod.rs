@@ -9,9 +9,11 @@
 //! time (UTC, when the cockpit received it).
 
 mod activity;
+mod triage;
 mod work;
 
 pub use activity::*;
+pub use triage::*;
 pub use work::*;
 
 use jiff::Timestamp;

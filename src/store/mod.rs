@@ -26,7 +26,7 @@
 //!
 //! # What stays plaintext, and why
 //! - Table names (`records.work_item`, `retention.work_item`,
-//!   `meta`, `cursors`, `secrets`, `snapshots`, `audit`): redb needs them; they
+//!   `meta`, `cursors`, `secrets`, `snapshots`, `audit`, `triage`): redb needs them; they
 //!   reveal which *kinds* of data exist, nothing else.
 //! - In `meta`: the format version, the site name (to refuse a file copied under
 //!   another site's name with a clear message), the kind of key (passphrase or
@@ -44,6 +44,7 @@ mod fsutil;
 pub mod keys;
 mod retention;
 mod tables;
+mod triage;
 
 pub use fsutil::{create_private_dir, ensure_private_file};
 pub use keys::{KeySource, init_key_file};

@@ -45,12 +45,28 @@ pub enum Action {
     Sync,
     /// Close the overlay or detail, or clear the filter.
     Back,
+    /// Show the Sprint tab's triage list, or back to its velocity.
+    Triage,
+    /// Cycle the triage list's order (reasons, idle, size, key).
+    Sort,
+    /// Triage: keep the selected issue in the sprint (again: undecide).
+    MarkKeep,
+    /// Triage: move the selected issue to the next sprint (again: undecide).
+    MarkMove,
+    /// Triage: split the selected issue (again: undecide).
+    MarkSplit,
+    /// Triage: the selected issue needs an owner (again: undecide).
+    MarkOwner,
+    /// Triage: write a note on the selected issue.
+    Note,
+    /// Copy the triage summary as Markdown (OSC 52, works over SSH).
+    Copy,
 }
 
 impl Action {
     /// Every action without a parameter, in help order; with
     /// [`Action::GoToTab`] these are all there are.
-    pub const SIMPLE: [Action; 16] = [
+    pub const SIMPLE: [Action; 24] = [
         Action::NextTab,
         Action::PrevTab,
         Action::Up,
@@ -64,6 +80,14 @@ impl Action {
         Action::Filter,
         Action::Back,
         Action::Sync,
+        Action::Triage,
+        Action::Sort,
+        Action::MarkKeep,
+        Action::MarkMove,
+        Action::MarkSplit,
+        Action::MarkOwner,
+        Action::Note,
+        Action::Copy,
         Action::Palette,
         Action::Help,
         Action::Quit,
@@ -89,6 +113,14 @@ impl Action {
             Action::Help => "Show or hide this help",
             Action::Sync => "Sync all sources now",
             Action::Back => "Close the overlay or detail, clear the filter",
+            Action::Triage => "Triage list of at-risk issues (again: velocity)",
+            Action::Sort => "Triage: cycle the order",
+            Action::MarkKeep => "Triage: keep in the sprint",
+            Action::MarkMove => "Triage: move to the next sprint",
+            Action::MarkSplit => "Triage: split",
+            Action::MarkOwner => "Triage: needs an owner",
+            Action::Note => "Triage: write a note",
+            Action::Copy => "Copy the triage summary (Markdown)",
         }
     }
 
@@ -112,6 +144,14 @@ impl Action {
             Action::Help => "help",
             Action::Sync => "sync",
             Action::Back => "back",
+            Action::Triage => "triage",
+            Action::Sort => "sort",
+            Action::MarkKeep => "mark_keep",
+            Action::MarkMove => "mark_move",
+            Action::MarkSplit => "mark_split",
+            Action::MarkOwner => "mark_owner",
+            Action::Note => "note",
+            Action::Copy => "copy",
         }
     }
 
@@ -132,9 +172,17 @@ impl Action {
             Action::Filter => 308,
             Action::Back => 309,
             Action::Sync => 310,
-            Action::Palette => 311,
-            Action::Help => 312,
-            Action::Quit => 313,
+            Action::Triage => 311,
+            Action::Sort => 312,
+            Action::MarkKeep => 313,
+            Action::MarkMove => 314,
+            Action::MarkSplit => 315,
+            Action::MarkOwner => 316,
+            Action::Note => 317,
+            Action::Copy => 318,
+            Action::Palette => 330,
+            Action::Help => 331,
+            Action::Quit => 332,
         }
     }
 }
@@ -187,7 +235,15 @@ mod tests {
                 | Action::Palette
                 | Action::Help
                 | Action::Sync
-                | Action::Back => {}
+                | Action::Back
+                | Action::Triage
+                | Action::Sort
+                | Action::MarkKeep
+                | Action::MarkMove
+                | Action::MarkSplit
+                | Action::MarkOwner
+                | Action::Note
+                | Action::Copy => {}
                 Action::GoToTab(_) => panic!("go_to_tab takes a parameter"),
             }
         }

@@ -18,7 +18,7 @@ use super::app::{App, Overlay, Tab};
 use super::input::LineInput;
 use super::keymap::Keymap;
 use super::theme::Theme;
-use super::{explain, help, palette, tabs, text, view};
+use super::{explain, help, palette, tabs, text};
 
 /// Below this width the cockpit shows only a "too small" notice.
 pub const MIN_WIDTH: u16 = 40;
@@ -49,6 +49,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
         Tab::Cards => tabs::cards::render(frame, body, app, theme),
         Tab::Sprint => tabs::sprint::render(frame, body, app, theme),
         Tab::Meetings => tabs::meetings::render(frame, body, app, theme),
+        Tab::Pulse => tabs::pulse::render(frame, body, app, theme),
+        Tab::Strategic => tabs::strategic::render(frame, body, app, theme),
+        Tab::Docs => tabs::docs::render(frame, body, app, theme),
         Tab::Sync => tabs::sync::render(frame, body, app, theme),
     }
     problem_lines(frame, problems, app, theme, keymap);
@@ -116,7 +119,7 @@ fn prompt_line(frame: &mut Frame, area: Rect, app: &App, input: &LineInput, them
         " {} of {} {} ",
         app.row_count(tab),
         app.total_rows(tab),
-        view::noun(tab)
+        app.noun(tab)
     );
     // The longest hint that leaves half the line for typing.
     let info = [format!("{counts}· enter keeps · esc clears "), counts]
@@ -185,8 +188,9 @@ fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
     .collect()
 }
 
-/// The label of each tab in the tabs bar (` 2 Sprint `).
-fn tab_labels(keymap: &Keymap) -> Vec<String> {
+/// The label of each tab in the tabs bar (` 2 Sprint `); with `short`, the
+/// tabs other than `current` show their number and first letters only.
+fn tab_labels(keymap: &Keymap, current: Tab, short: Option<usize>) -> Vec<String> {
     Tab::ALL
         .into_iter()
         .enumerate()
@@ -196,17 +200,46 @@ fn tab_labels(keymap: &Keymap) -> Vec<String> {
                 .and_then(|n| keymap.bindings().iter().find(|b| b.action == Action::GoToTab(n)))
                 .map(|b| format!("{} ", b.key))
                 .unwrap_or_default();
-            format!(" {number}{} ", tab.title())
+            let title: String = match short {
+                Some(n) if tab != current => tab.title().chars().take(n).collect(),
+                _ => tab.title().to_string(),
+            };
+            format!(" {number}{title} ")
         })
         .collect()
 }
 
 const BRAND: &str = " ASYNC Cockpit ";
 
-/// The tab whose label is at column `x` of the tabs bar (for mouse clicks).
-pub fn tab_at(x: u16, keymap: &Keymap) -> Option<Tab> {
-    let mut at = text::width(BRAND) + 1;
-    for (i, label) in tab_labels(keymap).iter().enumerate() {
+/// How the tabs bar fits `width`: with or without the brand, and the tab
+/// labels (full, then shortened to 4, 2, then 0 letters off the current tab).
+fn bar_layout(width: u16, keymap: &Keymap, current: Tab) -> (bool, Vec<String>) {
+    let fits = |brand: bool, labels: &[String]| {
+        let w: usize = labels.iter().map(|l| text::width(l)).sum::<usize>() + labels.len().saturating_sub(1);
+        let b = if brand { text::width(BRAND) + 1 } else { 0 };
+        w + b <= usize::from(width)
+    };
+    for (brand, short) in [
+        (true, None),
+        (false, None),
+        (false, Some(4)),
+        (false, Some(2)),
+        (false, Some(0)),
+    ] {
+        let labels = tab_labels(keymap, current, short);
+        if fits(brand, &labels) {
+            return (brand, labels);
+        }
+    }
+    (false, tab_labels(keymap, current, Some(0)))
+}
+
+/// The tab whose label is at column `x` of a tabs bar `width` wide while
+/// `current` is shown (for mouse clicks).
+pub fn tab_at(x: u16, width: u16, keymap: &Keymap, current: Tab) -> Option<Tab> {
+    let (brand, labels) = bar_layout(width, keymap, current);
+    let mut at = if brand { text::width(BRAND) + 1 } else { 0 };
+    for (i, label) in labels.iter().enumerate() {
         if i > 0 {
             at += 1;
         }
@@ -220,11 +253,13 @@ pub fn tab_at(x: u16, keymap: &Keymap) -> Option<Tab> {
 }
 
 fn tabs_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keymap) {
-    let mut spans = vec![
-        Span::styled(BRAND, theme.accent()),
-        Span::styled("│", theme.border()),
-    ];
-    for (i, (tab, label)) in Tab::ALL.into_iter().zip(tab_labels(keymap)).enumerate() {
+    let (brand, labels) = bar_layout(area.width, keymap, app.tab());
+    let mut spans = Vec::new();
+    if brand {
+        spans.push(Span::styled(BRAND, theme.accent()));
+        spans.push(Span::styled("│", theme.border()));
+    }
+    for (i, (tab, label)) in Tab::ALL.into_iter().zip(labels).enumerate() {
         if i > 0 {
             spans.push(Span::styled("·", theme.muted()));
         }

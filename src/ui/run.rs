@@ -92,6 +92,8 @@ pub struct Cockpit {
     inbox: Inbox,
     intents: Option<UnboundedSender<Intent>>,
     settings: UiSettings,
+    access: Option<crate::access::Access>,
+    marks: Vec<crate::model::TriageMark>,
 }
 
 impl Cockpit {
@@ -102,7 +104,22 @@ impl Cockpit {
             inbox: Inbox::None,
             intents: None,
             settings: UiSettings::from_env(),
+            access: None,
+            marks: Vec::new(),
         }
+    }
+
+    /// The viewer's access as the config decides it (else assumed from the
+    /// data's role, see [`App::set_access`]).
+    pub fn access(mut self, access: crate::access::Access) -> Cockpit {
+        self.access = Some(access);
+        self
+    }
+
+    /// The stored sprint triage marks to open with.
+    pub fn triage_marks(mut self, marks: Vec<crate::model::TriageMark>) -> Cockpit {
+        self.marks = marks;
+        self
     }
 
     /// Feeds sync progress into the status line and the Sync tab.
@@ -137,10 +154,16 @@ impl Cockpit {
             mut inbox,
             intents,
             settings,
+            access,
+            marks,
         } = self;
         let loaded = settings.load();
         let (keymap, theme) = (loaded.keymap, loaded.theme);
         let mut app = App::new(data);
+        if let Some(access) = access {
+            app.set_access(access);
+        }
+        app.set_triage_marks(&marks);
         for p in loaded.problems {
             tracing::warn!(problem = %p, "cockpit set-up");
             app.report_problem(p);
@@ -184,16 +207,16 @@ impl Cockpit {
                         }
                         _ => None,
                     };
-                    if let Some(intent) = intent
-                        && let Some(tx) = &intents
-                        && tx.send(intent).is_err()
-                    {
-                        app.set_can_request_sync(false);
+                    if let Some(intent) = intent {
+                        dispatch(intent, terminal, &intents, &mut app)?;
                     }
                     if app.should_quit() || !event::poll(Duration::ZERO)? {
                         break;
                     }
                 }
+            }
+            for intent in app.take_intents() {
+                dispatch(intent, terminal, &intents, &mut app)?;
             }
         }
         drop(guard);
@@ -252,11 +275,51 @@ pub fn on_mouse(app: &mut App, keymap: &Keymap, m: &MouseEvent) -> Option<Intent
         MouseEventKind::ScrollDown => app.update(Action::Down),
         MouseEventKind::ScrollUp => app.update(Action::Up),
         MouseEventKind::Down(MouseButton::Left) if m.row == 0 && !text => {
-            let tab = tab_at(m.column, keymap)?;
+            let tab = tab_at(m.column, app.viewport().0, keymap, app.tab())?;
             app.update(Action::GoToTab(u8::try_from(tab.index() + 1).ok()?))
         }
         _ => None,
     }
+}
+
+/// Sends `intent` out, or does it here when it is about the terminal (a copy).
+fn dispatch(
+    intent: Intent,
+    terminal: &mut Tty,
+    intents: &Option<UnboundedSender<Intent>>,
+    app: &mut App,
+) -> io::Result<()> {
+    match intent {
+        Intent::Copy(text) => {
+            use std::io::Write;
+            let backend = terminal.backend_mut();
+            backend.write_all(osc52(&text).as_bytes())?;
+            backend.flush()
+        }
+        other => {
+            let is_sync = other == Intent::Sync;
+            let sent = intents.as_ref().is_some_and(|tx| tx.send(other).is_ok());
+            if !sent && is_sync {
+                app.set_can_request_sync(false);
+            } else if !sent {
+                app.on_event(CockpitEvent::Notice(
+                    "nothing here keeps triage marks or the audit log; run the cockpit on a site".into(),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The OSC 52 escape that asks the terminal to put `text` on the system
+/// clipboard (`ESC ] 52 ; c ; base64 BEL`): it travels with the output, so
+/// it works over SSH and inside tmux with `set-clipboard on`.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+    )
 }
 
 fn draw(terminal: &mut Tty, app: &App, theme: &Theme, keymap: &Keymap) -> io::Result<()> {

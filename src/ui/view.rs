@@ -178,6 +178,8 @@ pub fn visible(
         Tab::Sync => (0..sources.len())
             .filter(|&i| keep(vec![sources[i].as_str(), source_status(data, sync, sources[i])]))
             .collect(),
+        // Listed from the app's cached rows (`app::lists`).
+        Tab::Pulse | Tab::Strategic | Tab::Docs => Vec::new(),
     }
 }
 
@@ -193,6 +195,7 @@ pub fn row_key(tab: Tab, data: &CockpitData, people: &[PersonLoad], sources: &[S
         Tab::Sprint => snap.velocity.get(i).map(|v| v.id.to_string()).unwrap_or_default(),
         Tab::Meetings => people.get(i).map(|p| p.person.clone()).unwrap_or_default(),
         Tab::Sync => sources.get(i).map(|s| s.as_str().to_string()).unwrap_or_default(),
+        Tab::Pulse | Tab::Strategic | Tab::Docs => String::new(),
     }
 }
 
@@ -202,6 +205,9 @@ pub fn noun(tab: Tab) -> &'static str {
         Tab::Cards => "cards",
         Tab::Sprint => "sprints",
         Tab::Meetings => "people",
+        Tab::Pulse => "figures",
+        Tab::Strategic => "people",
+        Tab::Docs => "epics",
         Tab::Sync => "sources",
     }
 }

@@ -12,9 +12,15 @@
 //! ([`App::visible`]); selections index that filtered list and follow their
 //! row (by identity, see [`super::view::row_key`]) when data or filter change.
 
+mod lists;
+mod strategic;
 mod sync;
+mod triage;
 
+pub use lists::{PulseRow, min_group, pulse_rows};
+pub use strategic::{PersonDetail, person_details};
 pub use sync::SyncStatus;
+pub use triage::{TriageRow, TriageSort, TriageState};
 
 use super::CockpitData;
 use super::action::Action;
@@ -23,7 +29,8 @@ use super::fuzzy::Filter;
 use super::input::{Edit, LineInput};
 use super::palette::{Outcome, Palette};
 use super::view::{self, MeetingGrid, PersonLoad};
-use crate::model::Source;
+use crate::access::{Access, ReadLedger};
+use crate::model::{Source, TriageDecision};
 use crate::sync::SyncEvent;
 
 /// The cockpit's tabs, in order.
@@ -35,13 +42,30 @@ pub enum Tab {
     Sprint,
     /// Meeting load.
     Meetings,
+    /// Engineering Pulse: team aggregates without names.
+    Pulse,
+    /// Individual detail, for strategic roles (others see their own row).
+    Strategic,
+    /// Documentation coverage and staleness.
+    Docs,
     /// Sources and sync progress.
     Sync,
 }
 
+/// How many tabs there are.
+const TABS: usize = Tab::ALL.len();
+
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 4] = [Tab::Cards, Tab::Sprint, Tab::Meetings, Tab::Sync];
+    pub const ALL: [Tab; 7] = [
+        Tab::Cards,
+        Tab::Sprint,
+        Tab::Meetings,
+        Tab::Pulse,
+        Tab::Strategic,
+        Tab::Docs,
+        Tab::Sync,
+    ];
 
     /// Title in the tabs bar.
     pub fn title(self) -> &'static str {
@@ -49,6 +73,9 @@ impl Tab {
             Tab::Cards => "Cards",
             Tab::Sprint => "Sprint",
             Tab::Meetings => "Meetings",
+            Tab::Pulse => "Pulse",
+            Tab::Strategic => "Strategic",
+            Tab::Docs => "Docs",
             Tab::Sync => "Sync",
         }
     }
@@ -72,10 +99,33 @@ impl Tab {
 }
 
 /// Something the app asks of the world outside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
     /// Start a sync of every source.
     Sync,
+    /// Store an issue's triage decision and note (sealed); the receiver
+    /// stamps who and when. No decision and an empty note clear the mark.
+    SaveTriage {
+        /// Sprint id.
+        sprint_id: u64,
+        /// Issue key.
+        key: String,
+        /// Decision.
+        decision: Option<TriageDecision>,
+        /// Note.
+        note: String,
+    },
+    /// Write one audit record per subject: the viewer read their individual
+    /// figures on `view` (see [`crate::access::ReadLedger`]).
+    Audit {
+        /// The audit view (`cockpit.strategic`).
+        view: String,
+        /// The people read.
+        subjects: Vec<String>,
+    },
+    /// Put this text on the clipboard (the run loop writes OSC 52 to the
+    /// terminal, so it works over SSH).
+    Copy(String),
 }
 
 /// What the caller feeds the running cockpit besides keys.
@@ -86,6 +136,8 @@ pub enum CockpitEvent {
     /// A fresh snapshot (after a background sync): replaces what is shown,
     /// keeping tab, selections (by identity), filters and overlays.
     Data(Box<CockpitData>),
+    /// A one-off note for the status line (a triage mark could not be saved).
+    Notice(String),
 }
 
 impl From<SyncEvent> for CockpitEvent {
@@ -125,11 +177,17 @@ pub enum Overlay {
 pub struct App {
     data: CockpitData,
     tab: Tab,
-    selected: [usize; 4],
-    detail: [bool; 4],
-    filters: [String; 4],
-    visible: [Vec<usize>; 4],
+    selected: [usize; TABS],
+    detail: [bool; TABS],
+    filters: [String; TABS],
+    visible: [Vec<usize>; TABS],
     people: Vec<PersonLoad>,
+    pulse: Vec<PulseRow>,
+    persons: Vec<PersonDetail>,
+    triage: TriageState,
+    access: Access,
+    ledger: ReadLedger,
+    pending: Vec<Intent>,
     grid: MeetingGrid,
     sources: Vec<Source>,
     overlay: Overlay,
@@ -146,9 +204,10 @@ pub struct App {
 #[derive(PartialEq)]
 struct ViewKey {
     tab: Tab,
-    selected: [usize; 4],
-    detail: [bool; 4],
-    filters: [String; 4],
+    selected: [usize; TABS],
+    detail: [bool; TABS],
+    filters: [String; TABS],
+    triage: triage::TriageView,
     overlay: Overlay,
     prompt: Option<LineInput>,
     problems: usize,
@@ -160,14 +219,21 @@ struct ViewKey {
 impl App {
     /// A cockpit on the Cards tab, everything unselected but the first rows.
     pub fn new(data: CockpitData) -> App {
+        let access = Access::assumed(&data.viewer, &data.role);
         let mut app = App {
             data,
             tab: Tab::Cards,
-            selected: [0; 4],
-            detail: [false; 4],
+            selected: [0; TABS],
+            detail: [false; TABS],
             filters: Default::default(),
             visible: Default::default(),
             people: Vec::new(),
+            pulse: Vec::new(),
+            persons: Vec::new(),
+            triage: TriageState::default(),
+            access,
+            ledger: ReadLedger::default(),
+            pending: Vec::new(),
             grid: MeetingGrid::default(),
             sources: Vec::new(),
             overlay: Overlay::None,
@@ -179,13 +245,21 @@ impl App {
             dirty: true,
             quit: false,
         };
-        app.people = view::people(&app.data.snapshot);
-        app.grid = MeetingGrid::new(&app.data.snapshot, &app.people);
-        app.sources = view::sources(&app.data, &app.sync);
+        app.derive_lists();
         for tab in Tab::ALL {
             app.refilter(tab, None);
         }
         app
+    }
+
+    /// Recomputes every cached list from the data.
+    fn derive_lists(&mut self) {
+        self.people = view::people(&self.data.snapshot);
+        self.grid = MeetingGrid::new(&self.data.snapshot, &self.people);
+        self.sources = view::sources(&self.data, &self.sync);
+        self.pulse = pulse_rows(&self.data.snapshot);
+        self.persons = person_details(&self.data.snapshot, &self.access);
+        self.triage.rebuild(&self.data.snapshot);
     }
 
     /// The data shown.
@@ -197,13 +271,16 @@ impl App {
     /// same row (card, sprint, person, source) when it is still there.
     pub fn set_data(&mut self, data: CockpitData) {
         let keys: Vec<Option<String>> = Tab::ALL.iter().map(|t| self.key_of(*t)).collect();
+        if data.snapshot.as_of != self.data.snapshot.as_of || data.snapshot.site != self.data.snapshot.site {
+            // Fresh figures: a view reads them anew.
+            self.ledger.reset();
+        }
         self.data = data;
-        self.people = view::people(&self.data.snapshot);
-        self.grid = MeetingGrid::new(&self.data.snapshot, &self.people);
-        self.sources = view::sources(&self.data, &self.sync);
+        self.derive_lists();
         for (tab, key) in Tab::ALL.into_iter().zip(keys) {
             self.refilter(tab, key);
         }
+        self.note_reads();
         self.dirty = true;
     }
 
@@ -217,6 +294,63 @@ impl App {
         if self.tab != tab {
             self.tab = tab;
             self.dirty = true;
+        }
+        self.note_reads();
+    }
+
+    /// The viewer's access (who they may see); assumed from the data's role
+    /// until [`App::set_access`].
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// Sets the viewer's access as the config decides it (see
+    /// [`crate::access::Access::new`]).
+    pub fn set_access(&mut self, access: Access) {
+        self.access = access;
+        self.ledger.reset();
+        self.persons = person_details(&self.data.snapshot, &self.access);
+        let keep = self.key_of(Tab::Strategic);
+        self.refilter(Tab::Strategic, keep);
+        self.note_reads();
+        self.dirty = true;
+    }
+
+    /// Takes what the app has queued for the outside world besides the
+    /// intent an action returns (audit records of strategic reads).
+    pub fn take_intents(&mut self) -> Vec<Intent> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Every row of the Pulse tab.
+    pub fn pulse_rows(&self) -> &[PulseRow] {
+        &self.pulse
+    }
+
+    /// Every person on the Strategic tab the viewer may see.
+    pub fn persons(&self) -> &[PersonDetail] {
+        &self.persons
+    }
+
+    /// The sprint triage list and marks.
+    pub fn triage(&self) -> &TriageState {
+        &self.triage
+    }
+
+    /// Queues the audit of the strategic reads the current view makes.
+    fn note_reads(&mut self) {
+        if self.tab != Tab::Strategic {
+            return;
+        }
+        let subjects = self.persons.iter().map(|p| p.person.clone());
+        let first = self
+            .ledger
+            .first_reads(&self.access, crate::access::STRATEGIC_VIEW, subjects);
+        if !first.is_empty() {
+            self.pending.push(Intent::Audit {
+                view: crate::access::STRATEGIC_VIEW.to_string(),
+                subjects: first,
+            });
         }
     }
 
@@ -279,7 +413,7 @@ impl App {
     /// Whether keys type text (the palette or the filter prompt is open):
     /// the caller then sends them to [`App::edit`] instead of the keymap.
     pub fn text_mode(&self) -> bool {
-        self.prompt.is_some() || matches!(self.overlay, Overlay::Palette(_))
+        self.prompt.is_some() || self.triage.note.is_some() || matches!(self.overlay, Overlay::Palette(_))
     }
 
     /// Problems found at start (a broken keymap or theme), shown until dismissed.
@@ -344,15 +478,34 @@ impl App {
     pub fn total_rows(&self, tab: Tab) -> usize {
         match tab {
             Tab::Cards => self.data.snapshot.cards.len(),
+            Tab::Sprint if self.triage.on => self.triage.rows.len(),
             Tab::Sprint => self.data.snapshot.velocity.len(),
             Tab::Meetings => self.people.len(),
+            Tab::Pulse => self.pulse.len(),
+            Tab::Strategic => self.persons.len(),
+            Tab::Docs => lists::epics(&self.data.snapshot).len(),
             Tab::Sync => self.sources.len(),
         }
     }
 
+    /// What `tab`'s list holds, for "3 of 12 sprints".
+    pub fn noun(&self, tab: Tab) -> &'static str {
+        match tab {
+            Tab::Sprint if self.triage.on => "at-risk issues",
+            _ => view::noun(tab),
+        }
+    }
+
     fn key_of(&self, tab: Tab) -> Option<String> {
-        self.selected_row(tab)
-            .map(|i| view::row_key(tab, &self.data, &self.people, &self.sources, i))
+        self.selected_row(tab).map(|i| self.row_key(tab, i))
+    }
+
+    fn row_key(&self, tab: Tab, i: usize) -> String {
+        match tab {
+            Tab::Sprint if self.triage.on => self.triage.row_key(i),
+            Tab::Pulse | Tab::Strategic | Tab::Docs => lists::row_key(self, tab, i),
+            _ => view::row_key(tab, &self.data, &self.people, &self.sources, i),
+        }
     }
 
     /// Recomputes one tab's visible rows; the selection follows `keep` if it
@@ -360,11 +513,15 @@ impl App {
     fn refilter(&mut self, tab: Tab, keep: Option<String>) {
         let i = tab.index();
         let filter = Filter::new(&self.filters[i]);
-        self.visible[i] = view::visible(tab, &self.data, &self.people, &self.sources, &self.sync, &filter);
+        self.visible[i] = match tab {
+            Tab::Sprint if self.triage.on => self.triage.visible(&filter),
+            Tab::Pulse | Tab::Strategic | Tab::Docs => lists::visible(self, tab, &filter),
+            _ => view::visible(tab, &self.data, &self.people, &self.sources, &self.sync, &filter),
+        };
         let found = keep.and_then(|k| {
             self.visible[i]
                 .iter()
-                .position(|&row| view::row_key(tab, &self.data, &self.people, &self.sources, row) == k)
+                .position(|&row| self.row_key(tab, row) == k)
         });
         let max = self.visible[i].len().saturating_sub(1);
         self.selected[i] = found.unwrap_or(self.selected[i]).min(max);
@@ -376,6 +533,7 @@ impl App {
             selected: self.selected,
             detail: self.detail,
             filters: self.filters.clone(),
+            triage: self.triage.view(),
             overlay: self.overlay.clone(),
             prompt: self.prompt.clone(),
             problems: self.problems.len(),
@@ -398,6 +556,7 @@ impl App {
         if self.view_key() != before {
             self.dirty = true;
         }
+        self.note_reads();
         intent
     }
 
@@ -417,10 +576,26 @@ impl App {
         match event {
             CockpitEvent::Sync(e) => self.on_sync_event(e),
             CockpitEvent::Data(d) => self.set_data(*d),
+            CockpitEvent::Notice(n) => {
+                self.sync.notice = Some(n);
+                self.dirty = true;
+            }
         }
     }
 
     fn apply(&mut self, action: Action) -> Option<Intent> {
+        if self.triage.note.is_some() {
+            let edit = match action {
+                Action::Back => Edit::Cancel,
+                Action::Open => Edit::Submit,
+                Action::Quit => {
+                    self.quit = true;
+                    return None;
+                }
+                _ => return None,
+            };
+            return self.apply_edit(edit);
+        }
         if self.text_mode() {
             let edit = match action {
                 Action::Back => Edit::Cancel,
@@ -471,10 +646,8 @@ impl App {
             Action::Open => self.detail[i] = !self.detail[i],
             Action::Explain => {
                 if explain::explanations(self).is_empty() {
-                    self.sync.notice = Some(format!(
-                        "nothing to explain: no {} selected",
-                        view::noun(self.tab)
-                    ));
+                    self.sync.notice =
+                        Some(format!("nothing to explain: no {} selected", self.noun(self.tab)));
                 } else {
                     self.overlay = Overlay::Explain { metric: 0, scroll: 0 };
                 }
@@ -491,6 +664,14 @@ impl App {
                     self.set_filter(self.tab, String::new());
                 }
             }
+            Action::Triage
+            | Action::Sort
+            | Action::MarkKeep
+            | Action::MarkMove
+            | Action::MarkSplit
+            | Action::MarkOwner
+            | Action::Note
+            | Action::Copy => return self.apply_triage(action),
             Action::Sync => {
                 if !self.sync.can_request {
                     self.sync.notice = Some("sync is not available here; run `async-cockpit sync`".into());
@@ -546,6 +727,9 @@ impl App {
     }
 
     fn apply_edit(&mut self, edit: Edit) -> Option<Intent> {
+        if self.triage.note.is_some() {
+            return self.edit_note(edit);
+        }
         if let Overlay::Palette(palette) = &mut self.overlay {
             return match palette.edit(edit) {
                 Outcome::Open => None,

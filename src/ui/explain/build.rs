@@ -424,8 +424,12 @@ pub fn for_row(app: &App, tab: crate::ui::app::Tab, row: usize) -> Vec<Explanati
     use crate::ui::app::Tab;
     match tab {
         Tab::Cards => card_explanations(app, row),
+        Tab::Sprint if app.triage().on => super::more::triage(app, row),
         Tab::Sprint => sprint_explanations(app, row),
         Tab::Meetings => meeting_explanations(app, row),
+        Tab::Pulse => super::more::pulse(app, row),
+        Tab::Strategic => super::more::strategic(app, row),
+        Tab::Docs => super::more::docs(app, row),
         Tab::Sync => sync_explanations(app, row),
     }
 }

@@ -22,6 +22,7 @@ use super::theme::Theme;
 
 pub mod build;
 pub mod defs;
+pub mod more;
 
 /// One number, explained.
 #[derive(Debug, Clone, PartialEq, Eq)]

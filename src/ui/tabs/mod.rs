@@ -5,9 +5,13 @@
 //! Tabs read the app state and data; they never change them.
 
 pub mod cards;
+pub mod docs;
 pub mod meetings;
+pub mod pulse;
 pub mod sprint;
+pub mod strategic;
 pub mod sync;
+pub mod triage;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,7 +21,6 @@ use ratatui::widgets::{Block, Paragraph};
 use super::app::{App, Tab};
 use super::text;
 use super::theme::Theme;
-use super::view;
 
 /// A bordered pane with a title.
 pub(crate) fn pane<'a>(title: &str, theme: &Theme) -> Block<'a> {
@@ -49,7 +52,7 @@ pub(crate) fn filter_note(app: &App, tab: Tab) -> String {
 pub(crate) fn no_match(frame: &mut Frame, area: Rect, app: &App, tab: Tab, title: &str, theme: &Theme) {
     let message = format!(
         "No {} match \"{}\". Esc clears the filter; / changes it.",
-        view::noun(tab),
+        app.noun(tab),
         text::one_line(app.filter(tab))
     );
     empty(

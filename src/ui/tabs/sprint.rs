@@ -36,6 +36,10 @@ fn say_do_style(v: &SprintVelocity, theme: &Theme) -> Style {
 
 /// Draws the tab.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if app.triage().on {
+        super::triage::render(frame, area, app, theme);
+        return;
+    }
     let rows = &app.data().snapshot.velocity;
     if rows.is_empty() {
         empty(
