@@ -56,6 +56,8 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Print the ranked intelligence cards the Cards tab shows.
     Cards(CardsArgs),
+    /// Print the sprint triage summary (at-risk issues, decisions, notes).
+    Triage(TriageArgs),
     /// Print the stored records you may see.
     Export(ExportArgs),
     /// Delete records older than the retention window (LLM answers included).
@@ -146,6 +148,17 @@ pub struct CardsArgs {
     /// Evaluate as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,
+}
+
+/// `triage` options.
+#[derive(Debug, Clone, Args)]
+pub struct TriageArgs {
+    /// Only this active sprint (its id or name).
+    #[arg(long, value_name = "SPRINT")]
+    pub sprint: Option<String>,
+    /// Markdown, as the cockpit's `y` copies it.
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 /// `export` options.

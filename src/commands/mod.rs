@@ -12,6 +12,7 @@ mod metrics;
 pub mod snapshot;
 mod standup_cmd;
 mod sync_cmd;
+mod triage;
 
 pub use demo::{demo_config, demo_dir};
 pub use live::persist_intent;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Doctor) => runtime()?.block_on(doctor::doctor(g)),
         Some(Command::Metrics(args)) => metrics::metrics(g, &args),
         Some(Command::Cards(args)) => metrics::cards(g, &args),
+        Some(Command::Triage(args)) => triage::triage(g, &args),
         Some(Command::Export(_)) => maintain::export(g),
         Some(Command::Purge) => maintain::purge(g),
         Some(Command::Key(KeyCommand::Init)) => maintain::key_init(g),
