@@ -237,8 +237,14 @@ pub fn triage(inp: &TriageInputs<'_>, as_of: Timestamp, params: &TriageParams) -
                     let mut links = vec![item.url.clone()];
                     for b in &open_blockers {
                         let mut line = b.reasons.join("; ");
-                        if !b.blocking_keys.is_empty() {
-                            line.push_str(&format!(" (by {})", b.blocking_keys.join(", ")));
+                        let by: Vec<&str> = b
+                            .blocking_keys
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|k| *k != item.key)
+                            .collect();
+                        if !by.is_empty() {
+                            line.push_str(&format!(" (by {})", by.join(", ")));
                         }
                         blocked_by.push(line);
                         links.extend(b.url.iter().cloned());

@@ -96,17 +96,19 @@ fn summary(frame: &mut Frame, area: Rect, r: &DocsReport, theme: &Theme) {
             ),
             theme.text(),
         ),
-        Span::styled("  ·  Stale pages ", theme.muted()),
-        Span::styled(r.stale_pages.len().to_string(), stale_style),
     ])];
-    lines.extend(wrapped(
-        &format!(
-            "A linked page is stale when it was not updated for {} days while its epic is active.",
-            r.stale_after_days
-        ),
-        w,
-        theme.muted(),
-    ));
+    let mut stale = vec![
+        Span::styled("Stale pages ", theme.muted()),
+        Span::styled(r.stale_pages.len().to_string(), stale_style),
+    ];
+    let rule = format!(
+        " · not updated for {} days while their epic is active",
+        r.stale_after_days
+    );
+    if usize::from(w) >= 16 + text::width(&rule) {
+        stale.push(Span::styled(rule, theme.muted()));
+    }
+    lines.push(Line::from(stale));
     lines_pane(frame, area, block, lines, theme);
 }
 

@@ -142,11 +142,11 @@ fn table(
         .max()
         .unwrap_or(0)
         .clamp(6, if wide { 34 } else { 16 }) as u16;
-    let mut header = vec!["Group", "Figure", "      Value"];
+    let mut header = vec!["Group", "Figure", "        Value"];
     let mut widths = vec![
         Constraint::Length(group_w),
         Constraint::Length(31),
-        Constraint::Length(11),
+        Constraint::Length(13),
     ];
     if wide {
         header.push("People");
