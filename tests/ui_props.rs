@@ -4,11 +4,13 @@
 //! of actions, prompt keystrokes, sync events and data refreshes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use async_cockpit::analytics::docs::{DocsReport, EpicDocs, LinkedPage};
 use async_cockpit::analytics::focus::PersonWeek;
 use async_cockpit::analytics::meetings::MeetingWeek;
 use async_cockpit::analytics::sprint::{
     CarriedOver, EventKind, IssuePoints, Risk, SprintEvent, SprintHealth,
 };
+use async_cockpit::analytics::triage::{SprintTriage, TriageItem, TriageParams, TriageReport};
 use async_cockpit::analytics::velocity::SprintVelocity;
 use async_cockpit::insight::{Card, CardKind, Evidence, Snapshot};
 use async_cockpit::model::{RecordKind, Source, SprintState};
@@ -142,6 +144,8 @@ fn data(cards: usize, sprints: usize, people: usize, seed: usize) -> CockpitData
             velocity,
             meeting_load,
             counts: vec![],
+            triage: Some(triage(sprints, people, seed)),
+            docs: Some(docs(people, seed)),
             ..Snapshot::default()
         },
         sources: (0..(seed % 4))
@@ -155,6 +159,95 @@ fn data(cards: usize, sprints: usize, people: usize, seed: usize) -> CockpitData
             .collect(),
         viewer: name(seed + 2),
         role: "engineer".into(),
+    }
+}
+
+/// A triage list of `n` issues over two sprints, every reason somewhere,
+/// long and wide summaries.
+fn triage(sprints: usize, n: usize, seed: usize) -> TriageReport {
+    use async_cockpit::analytics::triage::TriageReason as R;
+    let reasons = [
+        R::Blocked,
+        R::NoMovement,
+        R::CarriedOver,
+        R::Unestimated,
+        R::Unassigned,
+        R::Oversized,
+    ];
+    let list = |sprint: u64| SprintTriage {
+        sprint_id: sprint,
+        name: format!(
+            "{} Sprint {sprint}",
+            NAMES[(sprint as usize + seed) % NAMES.len()]
+        ),
+        board_id: sprint,
+        open_issues: n + 2,
+        items: (0..n)
+            .map(|i| TriageItem {
+                sprint_id: sprint,
+                key: format!("K-{sprint}{i}"),
+                summary: name(i + seed).repeat(1 + i % 3),
+                issue_type: "Story".into(),
+                status: name(i),
+                assignee: (i % 2 == 0).then(|| name(i)),
+                points: (i % 3 != 0).then_some((i * 3) as f64),
+                last_change: ts(0),
+                idle_days: (i * 7 % 30) as f64,
+                earlier_sprints: (0..(i % 4)).map(|s| format!("S{s}")).collect(),
+                reasons: reasons
+                    .iter()
+                    .copied()
+                    .skip(i % 6)
+                    .take(1 + (i + seed) % 6)
+                    .collect(),
+                blocked_by: (0..(i % 2)).map(|_| name(i * 2)).collect(),
+                links: vec![format!("https://example.test/browse/K-{i}")],
+                parent_key: (i % 3 == 0).then(|| "E-1".into()),
+            })
+            .collect(),
+    };
+    TriageReport {
+        as_of: ts(0),
+        params: TriageParams::default(),
+        sprints: (0..(sprints.min(2) as u64)).map(list).collect(),
+    }
+}
+
+/// Documentation of `n` epics, some uncovered, some pages stale.
+fn docs(n: usize, seed: usize) -> DocsReport {
+    let epics: Vec<EpicDocs> = (0..n)
+        .map(|i| EpicDocs {
+            key: format!("E-{i}"),
+            summary: name(i + seed),
+            url: format!("https://example.test/browse/E-{i}"),
+            open_children: (0..(i % 5)).map(|k| format!("K-{k}")).collect(),
+            covered_children: (0..(i % 5) / 2).map(|k| format!("K-{k}")).collect(),
+            pages: (0..(i % 3))
+                .map(|p| LinkedPage {
+                    id: p.to_string(),
+                    title: name(p + i),
+                    url: format!("https://example.test/wiki/{p}"),
+                    updated: ts(0),
+                    days_since_update: (p * 20) as f64,
+                    stale: p > 1,
+                })
+                .collect(),
+            covered: i % 3 != 0,
+        })
+        .collect();
+    DocsReport {
+        as_of: ts(0),
+        stale_after_days: 30,
+        active_epics: n,
+        covered_epics: epics.iter().filter(|e| e.covered).count(),
+        uncovered_epic_keys: vec![],
+        epic_coverage: (n > 0).then_some(0.5),
+        active_issues: 3 * n,
+        covered_issues: n,
+        uncovered_issue_keys: vec![],
+        issue_coverage: None,
+        stale_pages: vec![],
+        epics,
     }
 }
 
