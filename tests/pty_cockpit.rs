@@ -167,7 +167,8 @@ fn assert_restored(t: &mut Term) {
 fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
     let started = Instant::now();
     let (mut t, _home) = spawn_demo();
-    assert!(t.shows("ASYNC Cockpit") && t.shows("1 Cards"));
+    // At 80 columns the tabs bar gives the brand's room to the tab labels.
+    assert!(t.shows("1 Cards") && t.shows("7 Sync"));
     assert!(
         t.parser.screen().hide_cursor(),
         "the cursor is hidden while the cockpit runs"
@@ -184,9 +185,15 @@ fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
         contains("Hours per week"),
     );
     t.send("\t");
+    t.wait_for(
+        "the Pulse tab",
+        Duration::from_secs(5),
+        contains("Engineering Pulse"),
+    );
+    t.send("7");
     t.wait_for("the Sync tab", Duration::from_secs(5), contains("Sources ("));
     // A click on the first tab's label (SGR mouse, 1-based column and row).
-    t.send("\x1b[<0;19;1M\x1b[<0;19;1m");
+    t.send("\x1b[<0;4;1M\x1b[<0;4;1m");
     t.wait_for(
         "the Cards tab again",
         Duration::from_secs(5),

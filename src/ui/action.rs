@@ -80,6 +80,9 @@ impl Action {
         Action::Filter,
         Action::Back,
         Action::Sync,
+        Action::Palette,
+        Action::Help,
+        Action::Quit,
         Action::Triage,
         Action::Sort,
         Action::MarkKeep,
@@ -88,9 +91,6 @@ impl Action {
         Action::MarkOwner,
         Action::Note,
         Action::Copy,
-        Action::Palette,
-        Action::Help,
-        Action::Quit,
     ];
 
     /// One line for the help overlay and the palette (the variant's doc, short).
@@ -172,17 +172,18 @@ impl Action {
             Action::Filter => 308,
             Action::Back => 309,
             Action::Sync => 310,
-            Action::Triage => 311,
-            Action::Sort => 312,
-            Action::MarkKeep => 313,
-            Action::MarkMove => 314,
-            Action::MarkSplit => 315,
-            Action::MarkOwner => 316,
-            Action::Note => 317,
-            Action::Copy => 318,
-            Action::Palette => 330,
-            Action::Help => 331,
-            Action::Quit => 332,
+            Action::Palette => 311,
+            Action::Help => 312,
+            Action::Quit => 313,
+            // The Sprint tab's own keys come last: a short screen cuts them first.
+            Action::Triage => 400,
+            Action::Sort => 401,
+            Action::MarkKeep => 402,
+            Action::MarkMove => 403,
+            Action::MarkSplit => 404,
+            Action::MarkOwner => 405,
+            Action::Note => 406,
+            Action::Copy => 407,
         }
     }
 }

@@ -41,7 +41,15 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let inner_w = usize::from(rect.width.saturating_sub(4));
     let key_col = key_w.min(inner_w / 2);
     let desc_col = inner_w.saturating_sub(key_col + 2);
-    let lines: Vec<Line> = rows
+    // Rows that do not fit end in a line saying how many, and where they are.
+    let room = usize::from(rect.height.saturating_sub(2));
+    let hidden = rows.len().saturating_sub(room);
+    let shown = if hidden > 0 {
+        room.saturating_sub(1)
+    } else {
+        rows.len()
+    };
+    let mut lines: Vec<Line> = rows[..shown]
         .iter()
         .map(|r| {
             let prompt = r.keys == PROMPT_KEYS;
@@ -57,6 +65,17 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
             ])
         })
         .collect();
+    if hidden > 0 && room > 0 {
+        let more = rows.len() - shown;
+        let palette = keymap
+            .key_for(Action::Palette)
+            .map(|k| format!("; {k} lists every action"))
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            text::truncate(&format!("… {more} more in a taller terminal{palette}"), inner_w),
+            theme.muted(),
+        ));
+    }
     let close = [Action::Back, Action::Help]
         .into_iter()
         .filter_map(|a| keymap.key_for(a))
