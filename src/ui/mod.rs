@@ -2,8 +2,11 @@
 //!
 //! Owns: terminal set-up and restore, the action vocabulary, app state and
 //! rendering. Must not: touch HTTP or the store; it is handed a
-//! [`CockpitData`] and receives sync events and fresh data over a channel
-//! ([`CockpitEvent`]), and asks for syncs with [`Intent`]s.
+//! [`CockpitData`] (and the viewer's [`crate::access::Access`] and stored
+//! triage marks) and receives sync events and fresh data over a channel
+//! ([`CockpitEvent`]), and asks for syncs, triage marks to store and audit
+//! records to write with [`Intent`]s (a clipboard copy it writes itself, as
+//! an OSC 52 escape to the terminal).
 //!
 //! - [`tui`]: terminal guard, panic hook, SIGTERM/SIGHUP.
 //! - [`action`], [`keymap`], [`input`]: the action vocabulary, the keys bound
