@@ -173,3 +173,129 @@ impl Session {
         let _ = events.send(event);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::{demo_config, demo_dir};
+    use crate::model::{Source, TriageDecision};
+    use crate::replay::{ReplayOptions, ReplayServer};
+    use crate::store::KeySource;
+
+    /// `r` in the cockpit: the worker syncs the demo from its replay server
+    /// in the background, progress first, then fresh data; marks and audit
+    /// records sent meanwhile are stored.
+    #[test]
+    fn a_sync_intent_streams_progress_then_fresh_data() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        rt.block_on(async {
+            let now = Timestamp::now();
+            let dir = demo_dir();
+            let server = ReplayServer::start(&dir, ReplayOptions { now: Some(now) })
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let cfg = demo_config(&dir, &server.base_url()).unwrap_or_else(|e| panic!("{e}"));
+            let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let store = Store::open(&tmp.path().join("demo"), "demo", &KeySource::ephemeral(), true)
+                .unwrap_or_else(|e| panic!("{e}"));
+            for p in ["github", "jira", "slack", "confluence"] {
+                store
+                    .put_secret(p, &format!("demo-{p}-token"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            store
+                .put_secret("zoom", "demo-account:demo-client:demo-zoom-secret")
+                .unwrap_or_else(|e| panic!("{e}"));
+            let viewer = Viewer {
+                name: "Greta Moonfield".into(),
+                roles: vec!["engineering-manager".into()],
+            };
+            let session = Session {
+                store: Arc::new(store),
+                cfg: Arc::new(cfg),
+                viewer,
+            };
+            let (events_tx, mut events_rx) = unbounded_channel();
+            let (intents_tx, intents_rx) = unbounded_channel();
+            let worker = tokio::spawn(session.clone().serve(intents_rx, events_tx));
+            let send = |i: Intent| intents_tx.send(i).unwrap_or_else(|e| panic!("{e}"));
+            send(Intent::Sync);
+            // A second `r` while the first runs starts nothing.
+            send(Intent::Sync);
+            send(Intent::SaveTriage {
+                sprint_id: 26,
+                key: "ALP-82".into(),
+                decision: Some(TriageDecision::Split),
+                note: "sealed".into(),
+            });
+            send(Intent::Audit {
+                view: "cockpit.strategic".into(),
+                subjects: vec!["Ines Quillfeather".into()],
+            });
+            let mut started = Vec::new();
+            let mut pages = 0;
+            let data = loop {
+                let ev = tokio::time::timeout(std::time::Duration::from_secs(300), events_rx.recv())
+                    .await
+                    .unwrap_or_else(|_| panic!("no fresh data within 300 s"))
+                    .unwrap_or_else(|| panic!("the worker ended early"));
+                match ev {
+                    CockpitEvent::Sync(SyncEvent::Started { source }) => started.push(source),
+                    CockpitEvent::Sync(SyncEvent::Page { .. }) => pages += 1,
+                    CockpitEvent::Sync(_) => {}
+                    CockpitEvent::Data(d) => break d,
+                    CockpitEvent::Notice(n) => panic!("{n}"),
+                }
+            };
+            started.sort();
+            assert_eq!(
+                started,
+                [
+                    Source::Github,
+                    Source::Jira,
+                    Source::Slack,
+                    Source::Zoom,
+                    Source::Confluence
+                ],
+                "one run, every source once"
+            );
+            assert!(pages > 20, "{pages} pages");
+            assert_eq!(data.sources.len(), 5);
+            assert!(
+                data.sources.iter().all(|r| r.error.is_none()),
+                "{:?}",
+                data.sources
+            );
+            assert!(
+                data.snapshot
+                    .triage
+                    .as_ref()
+                    .is_some_and(|t| !t.sprints.is_empty())
+            );
+            assert_eq!(data.viewer, "Greta Moonfield");
+            drop(intents_tx);
+            worker.await.unwrap_or_else(|e| panic!("{e}"));
+            let marks = session.store.triage_marks().unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(marks.len(), 1);
+            assert_eq!(
+                (
+                    marks[0].key.as_str(),
+                    marks[0].by.as_str(),
+                    marks[0].note.as_str()
+                ),
+                ("ALP-82", "Greta Moonfield", "sealed")
+            );
+            let audit = session.store.audit_log().unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                audit
+                    .iter()
+                    .any(|e| e.view == "cockpit.strategic" && e.subject == "Ines Quillfeather")
+            );
+            server.shutdown().await;
+        });
+    }
+}
