@@ -1,6 +1,9 @@
 //! Frame time per tab at 200×60 on a large generated organisation: 500
 //! cards, 200 sprints (on 8 boards, with their issue keys), 2,000
-//! person-weeks (100 people × 20 weeks) and 5 sources.
+//! person-weeks (100 people × 20 weeks, with their focus time, review load
+//! and the team pulse over them), 100 documented epics, 200 at-risk issues
+//! in triage (the Sprint tab's triage list is measured as `Triage`) and 5
+//! sources.
 //!
 //! Goal: p99 under 2 ms. A "frame" is what a key press costs: the selection
 //! moves (down, then up again), the whole screen is rendered from the state
@@ -29,7 +32,12 @@
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
+use async_cockpit::analytics::docs::{DocsReport, EpicDocs, LinkedPage};
+use async_cockpit::analytics::flow::{FlowMetrics, PrRef, ReviewLoad, Window};
+use async_cockpit::analytics::focus::PersonWeek;
 use async_cockpit::analytics::meetings::MeetingWeek;
+use async_cockpit::analytics::pulse::{PulseParams, pulse};
+use async_cockpit::analytics::triage::{SprintTriage, TriageItem, TriageParams, TriageReason, TriageReport};
 use async_cockpit::analytics::velocity::SprintVelocity;
 use async_cockpit::insight::{Card, CardKind, Evidence, KindCount, Snapshot};
 use async_cockpit::model::{RecordKind, Source, SprintState};
@@ -66,16 +74,23 @@ fn main() {
     for repaint in [false, true] {
         let kind = if repaint { "repaint" } else { "frame" };
         let mut group = criterion.benchmark_group(format!("render_{kind}_{WIDTH}x{HEIGHT}"));
-        for tab in Tab::ALL {
+        for (tab, title) in Tab::ALL
+            .into_iter()
+            .map(|t| (t, t.title()))
+            .chain([(Tab::Sprint, "Triage")])
+        {
             let mut app = App::new(data.clone());
             app.set_tab(tab);
+            if title == "Triage" {
+                app.update(Action::Triage);
+            }
             app.set_viewport(WIDTH, HEIGHT);
             let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
             terminal.draw(|f| render(f, &app, &theme, &keymap)).unwrap();
-            let label = format!("{kind:<8} {:<9}{WIDTH}x{HEIGHT}", tab.title());
+            let label = format!("{kind:<8} {title:<9}{WIDTH}x{HEIGHT}");
             let mut log = Vec::new();
             let mut down = true;
-            group.bench_function(tab.title(), |b| {
+            group.bench_function(title, |b| {
                 b.iter_custom(|iters| {
                     let mut total = Duration::ZERO;
                     for _ in 0..iters {
@@ -258,8 +273,147 @@ fn organisation((cards, sprints, people, weeks): (usize, usize, usize, usize)) -
         finished: t0,
     })
     .collect();
+    let person_weeks: Vec<PersonWeek> = (0..people)
+        .flat_map(|p| {
+            (0..weeks).map(move |w| PersonWeek {
+                person: format!("person.{p:03}@acme.example"),
+                week_start: date(2024, 1, 8).checked_add((7 * w as i64).days()).unwrap(),
+                work_days: 5,
+                work_hours: 40.0,
+                meeting_hours: ((p * 37 + w * 11) % 260) as f64 / 10.0,
+                meetings: (p + w) % 15,
+                meeting_ids: (0..((p + w) % 15))
+                    .map(|m| format!("8{p:03}{w:02}{m:02}"))
+                    .collect(),
+                meeting_hours_in_work_hours: ((p * 37 + w * 11) % 260) as f64 / 10.0,
+                focus_hours: 20.0 - (p % 20) as f64,
+                fragmented_hours: (p % 7) as f64,
+                fragmenting_meetings: p % 5,
+                fragmenting_meeting_ids: vec![],
+            })
+        })
+        .collect();
+    let end = t0.checked_add(SignedDuration::from_hours(24 * 28)).unwrap();
+    let flow = FlowMetrics {
+        window: Window::new(t0, end),
+        as_of: end,
+        merged_prs: 0,
+        cycle_time_hours_p50: None,
+        cycle_time_hours_p85: None,
+        open_to_merge_hours_p50: None,
+        open_to_merge_hours_p85: None,
+        pickup_time_hours_p50: None,
+        pickup_time_hours_p85: None,
+        review_time_hours_p50: None,
+        review_time_hours_p85: None,
+        pr_size_lines_p50: None,
+        pr_size_lines_p85: None,
+        merged_without_review: 0,
+        stale_open_prs: 0,
+        open_prs: 0,
+        open_pr_authors: 0,
+        bot_prs_excluded: 0,
+        pull_requests: vec![],
+        review_load: (0..people)
+            .map(|p| ReviewLoad {
+                person: format!("person.{p:03}@acme.example"),
+                reviews: p % 13,
+                prs_reviewed: p % 9,
+                prs: (0..(p % 9))
+                    .map(|n| PrRef {
+                        repo: "acme/payments".into(),
+                        number: (p * 10 + n) as u64,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        merged_without_review_prs: vec![],
+        stale_prs: vec![],
+    };
+    let team_pulse = pulse(&flow, &person_weeks, &[], &[], &PulseParams::default());
+    let epics: Vec<EpicDocs> = (0..sprints / 2)
+        .map(|i| EpicDocs {
+            key: format!("{}-{}", boards[i % 8], i + 1),
+            summary: "Ledger migration: settlement, refunds and payouts on the new API".into(),
+            url: format!("https://acme.atlassian.net/browse/{}-{}", boards[i % 8], i + 1),
+            open_children: (0..8)
+                .map(|k| format!("{}-{}", boards[i % 8], 1000 + k))
+                .collect(),
+            covered_children: (0..(i % 8))
+                .map(|k| format!("{}-{}", boards[i % 8], 1000 + k))
+                .collect(),
+            pages: (0..(i % 4))
+                .map(|p| LinkedPage {
+                    id: format!("{i}{p}"),
+                    title: "Design: settlement on the ledger API".into(),
+                    url: format!("https://acme.atlassian.net/wiki/pages/{i}{p}"),
+                    updated: t0,
+                    days_since_update: (p * 25) as f64,
+                    stale: p > 1,
+                })
+                .collect(),
+            covered: i % 4 != 0,
+        })
+        .collect();
+    let docs = DocsReport {
+        as_of: t0,
+        stale_after_days: 30,
+        active_epics: epics.len(),
+        covered_epics: epics.iter().filter(|e| e.covered).count(),
+        uncovered_epic_keys: vec![],
+        epic_coverage: Some(0.75),
+        active_issues: 8 * epics.len(),
+        covered_issues: 4 * epics.len(),
+        uncovered_issue_keys: vec![],
+        issue_coverage: Some(0.5),
+        stale_pages: vec![],
+        epics,
+    };
+    let reasons = [
+        TriageReason::Blocked,
+        TriageReason::NoMovement,
+        TriageReason::CarriedOver,
+        TriageReason::Unestimated,
+        TriageReason::Unassigned,
+        TriageReason::Oversized,
+    ];
+    let triage = TriageReport {
+        as_of: t0,
+        params: TriageParams::default(),
+        sprints: (0..boards.len() as u64)
+            .map(|b| SprintTriage {
+                sprint_id: b,
+                name: format!("{} Sprint 30", boards[b as usize]),
+                board_id: b + 1,
+                open_issues: sprints / 4,
+                items: (0..sprints / boards.len())
+                    .map(|i| TriageItem {
+                        sprint_id: b,
+                        key: format!("{}-{}", boards[b as usize], 500 + i),
+                        summary: "Refund webhook retries double-post ledger entries".into(),
+                        issue_type: "Story".into(),
+                        status: "In Progress".into(),
+                        assignee: None,
+                        points: (i % 3 != 0).then_some((i % 13) as f64),
+                        last_change: t0,
+                        idle_days: (i % 17) as f64,
+                        earlier_sprints: (0..(i % 4)).map(|s| format!("Sprint {s}")).collect(),
+                        reasons: reasons.iter().copied().skip(i % 6).take(1 + i % 3).collect(),
+                        blocked_by: vec![],
+                        links: vec![format!("https://acme.atlassian.net/browse/X-{i}")],
+                        parent_key: None,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
     CockpitData {
         snapshot: Snapshot {
+            person_weeks,
+            flow: Some(flow),
+            pulse: Some(team_pulse),
+            docs: Some(docs),
+            triage: Some(triage),
             site: "acme".into(),
             team: "Payments".into(),
             time_zone: "Europe/Berlin".into(),

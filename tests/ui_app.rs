@@ -662,6 +662,9 @@ fn mouse_wheel_moves_and_a_click_picks_a_tab() {
 fn copy_is_an_osc52_escape_with_base64() {
     use async_cockpit::ui::run::osc52;
     // "# Sprint triage\n" in base64, between ESC ] 52 ; c ; and BEL.
-    assert_eq!(osc52("# Sprint triage\n"), "\x1b]52;c;IyBTcHJpbnQgdHJpYWdlCg==\x07");
+    assert_eq!(
+        osc52("# Sprint triage\n"),
+        "\x1b]52;c;IyBTcHJpbnQgdHJpYWdlCg==\x07"
+    );
     assert_eq!(osc52(""), "\x1b]52;c;\x07");
 }
