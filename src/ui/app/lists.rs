@@ -136,3 +136,10 @@ pub(super) fn row_key(app: &App, tab: Tab, i: usize) -> String {
         _ => String::new(),
     }
 }
+
+impl App {
+    /// Every row of the Pulse tab.
+    pub fn pulse_rows(&self) -> &[PulseRow] {
+        &self.pulse
+    }
+}

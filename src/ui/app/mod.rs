@@ -298,60 +298,10 @@ impl App {
         self.note_reads();
     }
 
-    /// The viewer's access (who they may see); assumed from the data's role
-    /// until [`App::set_access`].
-    pub fn access(&self) -> &Access {
-        &self.access
-    }
-
-    /// Sets the viewer's access as the config decides it (see
-    /// [`crate::access::Access::new`]).
-    pub fn set_access(&mut self, access: Access) {
-        self.access = access;
-        self.ledger.reset();
-        self.persons = person_details(&self.data.snapshot, &self.access);
-        let keep = self.key_of(Tab::Strategic);
-        self.refilter(Tab::Strategic, keep);
-        self.note_reads();
-        self.dirty = true;
-    }
-
     /// Takes what the app has queued for the outside world besides the
     /// intent an action returns (audit records of strategic reads).
     pub fn take_intents(&mut self) -> Vec<Intent> {
         std::mem::take(&mut self.pending)
-    }
-
-    /// Every row of the Pulse tab.
-    pub fn pulse_rows(&self) -> &[PulseRow] {
-        &self.pulse
-    }
-
-    /// Every person on the Strategic tab the viewer may see.
-    pub fn persons(&self) -> &[PersonDetail] {
-        &self.persons
-    }
-
-    /// The sprint triage list and marks.
-    pub fn triage(&self) -> &TriageState {
-        &self.triage
-    }
-
-    /// Queues the audit of the strategic reads the current view makes.
-    fn note_reads(&mut self) {
-        if self.tab != Tab::Strategic {
-            return;
-        }
-        let subjects = self.persons.iter().map(|p| p.person.clone());
-        let first = self
-            .ledger
-            .first_reads(&self.access, crate::access::STRATEGIC_VIEW, subjects);
-        if !first.is_empty() {
-            self.pending.push(Intent::Audit {
-                view: crate::access::STRATEGIC_VIEW.to_string(),
-                subjects: first,
-            });
-        }
     }
 
     /// The selected row of `tab`, as an index into [`App::visible`].

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use super::{App, Intent, Tab};
 use crate::access::Access;
 use crate::analytics::flow::percentile_nearest_rank;
 use crate::insight::Snapshot;
@@ -146,4 +147,46 @@ pub fn person_details(snap: &Snapshot, access: &Access) -> Vec<PersonDetail> {
     let mut out: Vec<PersonDetail> = by.into_values().collect();
     out.sort_by(|a, b| b.own.cmp(&a.own).then_with(|| a.person.cmp(&b.person)));
     out
+}
+
+impl App {
+    /// The viewer's access (who they may see); assumed from the data's role
+    /// until [`App::set_access`].
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// Sets the viewer's access as the config decides it (see
+    /// [`crate::access::Access::new`]).
+    pub fn set_access(&mut self, access: Access) {
+        self.access = access;
+        self.ledger.reset();
+        self.persons = person_details(&self.data.snapshot, &self.access);
+        let keep = self.key_of(Tab::Strategic);
+        self.refilter(Tab::Strategic, keep);
+        self.note_reads();
+        self.dirty = true;
+    }
+
+    /// Every person on the Strategic tab the viewer may see.
+    pub fn persons(&self) -> &[PersonDetail] {
+        &self.persons
+    }
+
+    /// Queues the audit of the strategic reads the current view makes.
+    pub(super) fn note_reads(&mut self) {
+        if self.tab != Tab::Strategic {
+            return;
+        }
+        let subjects = self.persons.iter().map(|p| p.person.clone());
+        let first = self
+            .ledger
+            .first_reads(&self.access, crate::access::STRATEGIC_VIEW, subjects);
+        if !first.is_empty() {
+            self.pending.push(Intent::Audit {
+                view: crate::access::STRATEGIC_VIEW.to_string(),
+                subjects: first,
+            });
+        }
+    }
 }

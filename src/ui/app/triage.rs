@@ -216,6 +216,11 @@ pub fn summary(report: &TriageReport, marks: &[TriageMark]) -> String {
 }
 
 impl App {
+    /// The sprint triage list and marks.
+    pub fn triage(&self) -> &TriageState {
+        &self.triage
+    }
+
     /// Replaces the triage marks (as stored) and redraws.
     pub fn set_triage_marks(&mut self, marks: &[TriageMark]) {
         self.triage.set_marks(marks);
