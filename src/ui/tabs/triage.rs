@@ -27,6 +27,23 @@ fn decision_label(d: Option<TriageDecision>) -> &'static str {
     }
 }
 
+/// The reasons in few columns, for a narrow list (`blocked · idle 9d`).
+fn short_reasons(item: &crate::analytics::triage::TriageItem) -> String {
+    use crate::analytics::triage::TriageReason as R;
+    item.reasons
+        .iter()
+        .map(|r| match r {
+            R::Blocked => "blocked".to_string(),
+            R::NoMovement => format!("idle {:.0}d", item.idle_days.floor()),
+            R::CarriedOver => format!("carried×{}", item.earlier_sprints.len()),
+            R::Unestimated => "no estimate".into(),
+            R::Unassigned => "no owner".into(),
+            R::Oversized => "too big".into(),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// Draws the triage list in the Sprint tab's area.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let snap = &app.data().snapshot;
@@ -195,7 +212,12 @@ fn table(
                     theme.muted(),
                 )));
             }
-            cells.push(Cell::from(Span::styled(reasons_phrase(&r.item), theme.warning())));
+            let why = if wide {
+                reasons_phrase(&r.item)
+            } else {
+                short_reasons(&r.item)
+            };
+            cells.push(Cell::from(Span::styled(why, theme.warning())));
             let note_mark = if note.trim().is_empty() { "" } else { "✎ " };
             cells.push(Cell::from(Line::from(vec![
                 Span::styled(note_mark, theme.accent()),
@@ -218,10 +240,16 @@ fn table(
     let why_w = t
         .rows
         .iter()
-        .map(|r| text::width(&reasons_phrase(&r.item)))
+        .map(|r| {
+            text::width(&if wide {
+                reasons_phrase(&r.item)
+            } else {
+                short_reasons(&r.item)
+            })
+        })
         .max()
         .unwrap_or(0)
-        .clamp(12, if wide { 48 } else { 26 }) as u16;
+        .clamp(12, if wide { 48 } else { 34 }) as u16;
     widths.extend([Constraint::Length(why_w), Constraint::Min(10)]);
     let table = Table::new(body, widths)
         .flex(Flex::Start)
