@@ -40,6 +40,7 @@ fn cfg(kind: LlmProviderKind, base: &str) -> LlmConfig {
         base_url: base.into(),
         api_key_env: String::new(),
         timeout_secs: 5,
+        read_timeout_secs: 5,
         max_output_tokens: 100,
     }
 }
