@@ -276,5 +276,6 @@ fn organisation((cards, sprints, people, weeks): (usize, usize, usize, usize)) -
         sources,
         viewer: "Amara Okafor".into(),
         role: "engineering-manager".into(),
+        standup: None,
     }
 }

@@ -67,6 +67,7 @@ fn data() -> CockpitData {
         sources: vec![report(Source::Jira, None)],
         viewer: "Ann".into(),
         role: "engineer".into(),
+        standup: None,
     }
 }
 

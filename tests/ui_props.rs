@@ -155,6 +155,7 @@ fn data(cards: usize, sprints: usize, people: usize, seed: usize) -> CockpitData
             .collect(),
         viewer: name(seed + 2),
         role: "engineer".into(),
+        standup: None,
     }
 }
 

@@ -292,6 +292,7 @@ fn fixture() -> CockpitData {
         sources,
         viewer: "Amara Okafor".into(),
         role: "engineering-manager".into(),
+        standup: None,
     }
 }
 

@@ -113,7 +113,6 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
     let reports = sync_all(&store, &cfg, &Progress::default(), false).await;
     let purge = store.purge(Timestamp::now(), cfg.retention_days)?;
     let snapshot = compute_snapshot(&store, &cfg, now)?;
-    server.shutdown().await;
 
     if args.headless {
         println!("demo site '{}' synced from the replay server:", cfg.site);
@@ -148,6 +147,7 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         if let Some(root) = &g.data_dir {
             println!("store kept in {}", root.join(DEMO_SITE).display());
         }
+        server.shutdown().await;
         return Ok(if reports.iter().any(|r| r.error.is_some()) {
             ExitCode::from(2)
         } else {
@@ -170,13 +170,29 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
     };
     let mut snapshot = snapshot;
     super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
+    let mut cfg = cfg;
+    if cfg.standup.slack_channel.is_empty() {
+        // The replay server stays up while the cockpit runs, so the Standup
+        // tab's post key reaches it (it has no chat.postMessage route: the
+        // post fails and says why, keeping the text).
+        cfg.standup.slack_channel = "C0DEMOSTANDUP".into();
+    }
+    let (activity, standup) = super::cockpit_service::standup_data(&store, &cfg, now)?;
     let data = CockpitData {
         snapshot,
         sources: reports,
         role: viewer.role_label(),
-        viewer: viewer.name,
+        viewer: viewer.name.clone(),
+        standup: Some(standup.clone()),
     };
-    drop(store);
-    tokio::task::block_in_place(|| crate::ui::run_cockpit(data, None)).context("the cockpit failed")?;
+    let store = std::sync::Arc::new(store);
+    let (events, intents) = super::cockpit_service::spawn(store, cfg, viewer, activity, standup.team);
+    let cockpit = crate::ui::Cockpit::new(data)
+        .events(events)
+        .intents(intents)
+        .without_sync();
+    let result = tokio::task::block_in_place(|| cockpit.run()).context("the cockpit failed");
+    server.shutdown().await;
+    result?;
     Ok(ExitCode::SUCCESS)
 }

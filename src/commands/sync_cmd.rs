@@ -388,13 +388,20 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let viewer = Viewer::from_config(&cfg, unix_user().as_deref());
     let mut snapshot = snapshot;
     super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
+    let (activity, standup) = super::cockpit_service::standup_data(&store, &cfg, Timestamp::now())?;
     let data = CockpitData {
         snapshot,
         sources: Vec::new(),
         role: viewer.role_label(),
-        viewer: viewer.name,
+        viewer: viewer.name.clone(),
+        standup: Some(standup.clone()),
     };
-    drop(store);
-    tokio::task::block_in_place(|| crate::ui::run_cockpit(data, None)).context("the cockpit failed")?;
+    let store = Arc::new(store);
+    let (events, intents) = super::cockpit_service::spawn(store, cfg, viewer, activity, standup.team);
+    let cockpit = crate::ui::Cockpit::new(data)
+        .events(events)
+        .intents(intents)
+        .without_sync();
+    tokio::task::block_in_place(|| cockpit.run()).context("the cockpit failed")?;
     Ok(ExitCode::SUCCESS)
 }

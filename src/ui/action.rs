@@ -45,12 +45,28 @@ pub enum Action {
     Sync,
     /// Close the overlay or detail, or clear the filter.
     Back,
+    /// Start or end the live standup (Standup tab).
+    LiveStandup,
+    /// Live standup: the next person (else: move down).
+    NextPerson,
+    /// Live standup: the previous person (else: move up).
+    PrevPerson,
+    /// Flag (or unflag) a blocker for the person speaking or selected; stored sealed.
+    FlagBlocker,
+    /// Switch the live standup's order between config order and shuffled.
+    ShuffleOrder,
+    /// Draft the standup text of the selected person (or the team row).
+    Draft,
+    /// Post the team standup to Slack, after showing exactly what will be posted.
+    PostStandup,
+    /// Ask the copilot a question (Copilot tab; keys then type the question).
+    Ask,
 }
 
 impl Action {
     /// Every action without a parameter, in help order; with
     /// [`Action::GoToTab`] these are all there are.
-    pub const SIMPLE: [Action; 16] = [
+    pub const SIMPLE: [Action; 24] = [
         Action::NextTab,
         Action::PrevTab,
         Action::Up,
@@ -67,6 +83,14 @@ impl Action {
         Action::Palette,
         Action::Help,
         Action::Quit,
+        Action::LiveStandup,
+        Action::NextPerson,
+        Action::PrevPerson,
+        Action::FlagBlocker,
+        Action::ShuffleOrder,
+        Action::Draft,
+        Action::PostStandup,
+        Action::Ask,
     ];
 
     /// One line for the help overlay and the palette (the variant's doc, short).
@@ -89,6 +113,14 @@ impl Action {
             Action::Help => "Show or hide this help",
             Action::Sync => "Sync all sources now",
             Action::Back => "Close the overlay or detail, clear the filter",
+            Action::LiveStandup => "Start or end the live standup",
+            Action::NextPerson => "Live standup: next person",
+            Action::PrevPerson => "Live standup: previous person",
+            Action::FlagBlocker => "Flag or unflag a blocker for the person",
+            Action::ShuffleOrder => "Standup order: config or shuffled",
+            Action::Draft => "Draft the selected standup text",
+            Action::PostStandup => "Post the team standup to Slack",
+            Action::Ask => "Ask the copilot a question",
         }
     }
 
@@ -112,6 +144,14 @@ impl Action {
             Action::Help => "help",
             Action::Sync => "sync",
             Action::Back => "back",
+            Action::LiveStandup => "live_standup",
+            Action::NextPerson => "next_person",
+            Action::PrevPerson => "prev_person",
+            Action::FlagBlocker => "flag_blocker",
+            Action::ShuffleOrder => "shuffle_order",
+            Action::Draft => "draft",
+            Action::PostStandup => "post_standup",
+            Action::Ask => "ask",
         }
     }
 
@@ -135,6 +175,14 @@ impl Action {
             Action::Palette => 311,
             Action::Help => 312,
             Action::Quit => 313,
+            Action::LiveStandup => 400,
+            Action::NextPerson => 401,
+            Action::PrevPerson => 402,
+            Action::FlagBlocker => 403,
+            Action::ShuffleOrder => 404,
+            Action::Draft => 405,
+            Action::PostStandup => 406,
+            Action::Ask => 407,
         }
     }
 }
@@ -187,7 +235,15 @@ mod tests {
                 | Action::Palette
                 | Action::Help
                 | Action::Sync
-                | Action::Back => {}
+                | Action::Back
+                | Action::LiveStandup
+                | Action::NextPerson
+                | Action::PrevPerson
+                | Action::FlagBlocker
+                | Action::ShuffleOrder
+                | Action::Draft
+                | Action::PostStandup
+                | Action::Ask => {}
                 Action::GoToTab(_) => panic!("go_to_tab takes a parameter"),
             }
         }

@@ -50,6 +50,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
         Tab::Sprint => tabs::sprint::render(frame, body, app, theme),
         Tab::Meetings => tabs::meetings::render(frame, body, app, theme),
         Tab::Sync => tabs::sync::render(frame, body, app, theme),
+        Tab::Standup => tabs::standup::render(frame, body, app, theme, keymap),
+        Tab::Copilot => tabs::copilot::render(frame, body, app, theme, keymap),
     }
     problem_lines(frame, problems, app, theme, keymap);
     match app.prompt() {

@@ -12,8 +12,15 @@
 //! ([`App::visible`]); selections index that filtered list and follow their
 //! row (by identity, see [`super::view::row_key`]) when data or filter change.
 
+mod copilot;
+mod standup;
 mod sync;
 
+pub use copilot::{CopilotState, MAX_QUESTION};
+pub use standup::{
+    DraftPart, DraftStatus, Live, PostEvent, PostFlow, StandupData, StandupDraft, StandupState, mm_ss,
+    shuffled,
+};
 pub use sync::SyncStatus;
 
 use super::CockpitData;
@@ -26,29 +33,45 @@ use super::view::{self, MeetingGrid, PersonLoad};
 use crate::model::Source;
 use crate::sync::SyncEvent;
 
+/// How many tabs there are.
+const TABS: usize = 6;
+
 /// The cockpit's tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     /// Ranked intelligence cards.
     Cards,
+    /// Done / doing / blockers per person; the live standup.
+    Standup,
     /// Velocity per sprint.
     Sprint,
     /// Meeting load.
     Meetings,
+    /// Questions answered from the team's facts.
+    Copilot,
     /// Sources and sync progress.
     Sync,
 }
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 4] = [Tab::Cards, Tab::Sprint, Tab::Meetings, Tab::Sync];
+    pub const ALL: [Tab; TABS] = [
+        Tab::Cards,
+        Tab::Standup,
+        Tab::Sprint,
+        Tab::Meetings,
+        Tab::Copilot,
+        Tab::Sync,
+    ];
 
     /// Title in the tabs bar.
     pub fn title(self) -> &'static str {
         match self {
             Tab::Cards => "Cards",
+            Tab::Standup => "Standup",
             Tab::Sprint => "Sprint",
             Tab::Meetings => "Meetings",
+            Tab::Copilot => "Copilot",
             Tab::Sync => "Sync",
         }
     }
@@ -72,10 +95,51 @@ impl Tab {
 }
 
 /// Something the app asks of the world outside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
     /// Start a sync of every source.
     Sync,
+    /// Draft the standup of `person` (the team when `None`); the text comes
+    /// back as [`CockpitEvent::Draft`] pieces of `job`.
+    DraftStandup {
+        /// Job id.
+        job: u64,
+        /// Cockpit name, or `None` for the team.
+        person: Option<String>,
+    },
+    /// Answer a copilot question for the viewer; facts and text come back
+    /// as [`CockpitEvent::Draft`] pieces of `job`.
+    Ask {
+        /// Job id.
+        job: u64,
+        /// The question as typed.
+        question: String,
+    },
+    /// Draft the team standup as Slack will show it; comes back as
+    /// [`PostEvent::Preview`] (or [`PostEvent::Posted`] with the error).
+    PreparePost {
+        /// Job id.
+        job: u64,
+        /// Channel it is for.
+        channel: String,
+    },
+    /// Post exactly `text` to `channel` (`chat.postMessage`); comes back as
+    /// [`PostEvent::Posted`].
+    Post {
+        /// Job id.
+        job: u64,
+        /// Channel.
+        channel: String,
+        /// The text the viewer confirmed.
+        text: String,
+    },
+    /// Store the blockers flagged for standup day `day` (`YYYY-MM-DD`), sealed.
+    SaveFlags {
+        /// Team-local date of the standup's work day.
+        day: String,
+        /// Every flag of that day.
+        flags: Vec<crate::store::StandupFlag>,
+    },
 }
 
 /// What the caller feeds the running cockpit besides keys.
@@ -86,6 +150,17 @@ pub enum CockpitEvent {
     /// A fresh snapshot (after a background sync): replaces what is shown,
     /// keeping tab, selections (by identity), filters and overlays.
     Data(Box<CockpitData>),
+    /// A piece of a drafting job (standup text, copilot facts or answer).
+    Draft {
+        /// Job id, from the [`Intent`].
+        job: u64,
+        /// The piece.
+        part: DraftPart,
+    },
+    /// Progress of posting the standup to Slack.
+    Post(PostEvent),
+    /// A one-off message for the status line (a flag that could not be stored).
+    Notice(String),
 }
 
 impl From<SyncEvent> for CockpitEvent {
@@ -125,10 +200,10 @@ pub enum Overlay {
 pub struct App {
     data: CockpitData,
     tab: Tab,
-    selected: [usize; 4],
-    detail: [bool; 4],
-    filters: [String; 4],
-    visible: [Vec<usize>; 4],
+    selected: [usize; TABS],
+    detail: [bool; TABS],
+    filters: [String; TABS],
+    visible: [Vec<usize>; TABS],
     people: Vec<PersonLoad>,
     grid: MeetingGrid,
     sources: Vec<Source>,
@@ -138,6 +213,12 @@ pub struct App {
     page: usize,
     viewport: (u16, u16),
     sync: SyncStatus,
+    standup: StandupState,
+    copilot: CopilotState,
+    /// Last job id handed out.
+    jobs: u64,
+    /// The clock as last given to [`App::tick`].
+    clock: Option<std::time::Instant>,
     dirty: bool,
     quit: bool,
 }
@@ -146,9 +227,9 @@ pub struct App {
 #[derive(PartialEq)]
 struct ViewKey {
     tab: Tab,
-    selected: [usize; 4],
-    detail: [bool; 4],
-    filters: [String; 4],
+    selected: [usize; TABS],
+    detail: [bool; TABS],
+    filters: [String; TABS],
     overlay: Overlay,
     prompt: Option<LineInput>,
     problems: usize,
@@ -163,8 +244,8 @@ impl App {
         let mut app = App {
             data,
             tab: Tab::Cards,
-            selected: [0; 4],
-            detail: [false; 4],
+            selected: [0; TABS],
+            detail: [false; TABS],
             filters: Default::default(),
             visible: Default::default(),
             people: Vec::new(),
@@ -176,9 +257,14 @@ impl App {
             page: 12,
             viewport: (80, 24),
             sync: SyncStatus::default(),
+            standup: StandupState::default(),
+            copilot: CopilotState::default(),
+            jobs: 0,
+            clock: None,
             dirty: true,
             quit: false,
         };
+        app.standup = StandupState::from_data(app.data.standup.as_ref());
         app.people = view::people(&app.data.snapshot);
         app.grid = MeetingGrid::new(&app.data.snapshot, &app.people);
         app.sources = view::sources(&app.data, &app.sync);
@@ -197,6 +283,10 @@ impl App {
     /// same row (card, sprint, person, source) when it is still there.
     pub fn set_data(&mut self, data: CockpitData) {
         let keys: Vec<Option<String>> = Tab::ALL.iter().map(|t| self.key_of(*t)).collect();
+        if data.standup.as_ref().map(|s| s.team.day) != self.data.standup.as_ref().map(|s| s.team.day) {
+            // Another standup day: its own flags, and no live standup carried over.
+            self.standup = StandupState::from_data(data.standup.as_ref());
+        }
         self.data = data;
         self.people = view::people(&self.data.snapshot);
         self.grid = MeetingGrid::new(&self.data.snapshot, &self.people);
@@ -279,7 +369,7 @@ impl App {
     /// Whether keys type text (the palette or the filter prompt is open):
     /// the caller then sends them to [`App::edit`] instead of the keymap.
     pub fn text_mode(&self) -> bool {
-        self.prompt.is_some() || matches!(self.overlay, Overlay::Palette(_))
+        self.prompt.is_some() || matches!(self.overlay, Overlay::Palette(_)) || self.copilot_editing()
     }
 
     /// Problems found at start (a broken keymap or theme), shown until dismissed.
@@ -347,10 +437,18 @@ impl App {
             Tab::Sprint => self.data.snapshot.velocity.len(),
             Tab::Meetings => self.people.len(),
             Tab::Sync => self.sources.len(),
+            Tab::Standup => self.data.standup.as_ref().map_or(0, |s| s.team.people.len()),
+            Tab::Copilot => self.copilot.cited().len(),
         }
     }
 
     fn key_of(&self, tab: Tab) -> Option<String> {
+        if tab == Tab::Copilot {
+            return self
+                .selected_row(tab)
+                .and_then(|i| self.copilot.facts.get(i))
+                .map(|f| f.id.clone());
+        }
         self.selected_row(tab)
             .map(|i| view::row_key(tab, &self.data, &self.people, &self.sources, i))
     }
@@ -360,11 +458,29 @@ impl App {
     fn refilter(&mut self, tab: Tab, keep: Option<String>) {
         let i = tab.index();
         let filter = Filter::new(&self.filters[i]);
-        self.visible[i] = view::visible(tab, &self.data, &self.people, &self.sources, &self.sync, &filter);
+        self.visible[i] = if tab == Tab::Copilot {
+            // The cited facts are the app's, not the data's.
+            let facts = &self.copilot.facts;
+            self.copilot
+                .cited()
+                .into_iter()
+                .filter(|&f| {
+                    let mut fields = vec![facts[f].id.as_str(), facts[f].text.as_str()];
+                    fields.extend(facts[f].cites.iter().map(|c| c.label.as_str()));
+                    filter.matches(fields)
+                })
+                .collect()
+        } else {
+            view::visible(tab, &self.data, &self.people, &self.sources, &self.sync, &filter)
+        };
         let found = keep.and_then(|k| {
-            self.visible[i]
-                .iter()
-                .position(|&row| view::row_key(tab, &self.data, &self.people, &self.sources, row) == k)
+            self.visible[i].iter().position(|&row| {
+                if tab == Tab::Copilot {
+                    self.copilot.facts.get(row).is_some_and(|f| f.id == k)
+                } else {
+                    view::row_key(tab, &self.data, &self.people, &self.sources, row) == k
+                }
+            })
         });
         let max = self.visible[i].len().saturating_sub(1);
         self.selected[i] = found.unwrap_or(self.selected[i]).min(max);
@@ -417,6 +533,9 @@ impl App {
         match event {
             CockpitEvent::Sync(e) => self.on_sync_event(e),
             CockpitEvent::Data(d) => self.set_data(*d),
+            CockpitEvent::Draft { job, part } => self.on_draft(job, part),
+            CockpitEvent::Post(e) => self.on_post(e),
+            CockpitEvent::Notice(m) => self.on_notice(m),
         }
     }
 
@@ -450,6 +569,9 @@ impl App {
             }
             Overlay::Palette(_) | Overlay::None => {}
         }
+        if self.tab == Tab::Standup && self.standup.post.is_open() {
+            return self.apply_post(action);
+        }
         let i = self.tab.index();
         let rows = self.row_count(self.tab);
         let last = rows.saturating_sub(1);
@@ -468,7 +590,18 @@ impl App {
             Action::PageDown => self.selected[i] = (self.selected[i] + self.page).min(last),
             Action::Top => self.selected[i] = 0,
             Action::Bottom => self.selected[i] = last,
+            Action::Open if self.tab == Tab::Copilot && self.row_count(Tab::Copilot) == 0 => {
+                self.start_asking();
+            }
             Action::Open => self.detail[i] = !self.detail[i],
+            Action::LiveStandup
+            | Action::NextPerson
+            | Action::PrevPerson
+            | Action::FlagBlocker
+            | Action::ShuffleOrder
+            | Action::Draft
+            | Action::PostStandup => return self.apply_standup(action),
+            Action::Ask => self.start_asking(),
             Action::Explain => {
                 if explain::explanations(self).is_empty() {
                     self.sync.notice = Some(format!(

@@ -427,5 +427,7 @@ pub fn for_row(app: &App, tab: crate::ui::app::Tab, row: usize) -> Vec<Explanati
         Tab::Sprint => sprint_explanations(app, row),
         Tab::Meetings => meeting_explanations(app, row),
         Tab::Sync => sync_explanations(app, row),
+        Tab::Standup => crate::ui::tabs::standup::explanations(app, row),
+        Tab::Copilot => Vec::new(),
     }
 }

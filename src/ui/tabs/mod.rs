@@ -5,8 +5,10 @@
 //! Tabs read the app state and data; they never change them.
 
 pub mod cards;
+pub mod copilot;
 pub mod meetings;
 pub mod sprint;
+pub mod standup;
 pub mod sync;
 
 use ratatui::Frame;
