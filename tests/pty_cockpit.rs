@@ -176,13 +176,41 @@ fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
     let shown = Instant::now();
 
     t.send("2");
-    t.wait_for("the Sprint tab", Duration::from_secs(5), contains("Sprints ("));
+    t.wait_for(
+        "the Standup tab",
+        Duration::from_secs(5),
+        contains("Standup (10)"),
+    );
+    t.send("s");
+    t.wait_for(
+        "the live standup",
+        Duration::from_secs(5),
+        contains("Live standup · 1 of 10"),
+    );
+    t.send("n");
+    t.wait_for(
+        "the next person",
+        Duration::from_secs(5),
+        contains("Live standup · 2 of 10"),
+    );
+    t.send("s");
     t.send("3");
+    t.wait_for("the Sprint tab", Duration::from_secs(5), contains("Sprints ("));
+    t.send("4");
     t.wait_for(
         "the Meetings tab",
         Duration::from_secs(5),
         contains("Hours per week"),
     );
+    t.send("\t");
+    t.wait_for("the Copilot tab", Duration::from_secs(5), contains("Question ·"));
+    // Typing a question: `q` and digits type, they neither quit nor switch tabs.
+    t.send("a");
+    t.send("q2 who is blocked?\r");
+    t.wait_for("the copilot's answer", Duration::from_secs(10), |s| {
+        let c = s.contents();
+        c.contains("Q: q2 who is blocked?") && c.contains("Answer · offline") && c.contains("Cited (")
+    });
     t.send("\t");
     t.wait_for("the Sync tab", Duration::from_secs(5), contains("Sources ("));
     // A click on the first tab's label (SGR mouse, 1-based column and row).

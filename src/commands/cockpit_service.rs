@@ -41,6 +41,8 @@ struct Ctx {
     activity: Activity,
     team: TeamStandup,
     events: UnboundedSender<CockpitEvent>,
+    /// A fixed clock (tests); `None`: the wall clock.
+    clock: Option<Timestamp>,
 }
 
 /// The activity of the store and the Standup tab's data as of `now`: the team
@@ -48,11 +50,7 @@ struct Ctx {
 ///
 /// # Errors
 /// When the store cannot be read.
-pub(crate) fn standup_data(
-    store: &Store,
-    cfg: &Config,
-    now: Timestamp,
-) -> anyhow::Result<(Activity, StandupData)> {
+pub fn standup_data(store: &Store, cfg: &Config, now: Timestamp) -> anyhow::Result<(Activity, StandupData)> {
     let activity = load_activity(store)?;
     let team = team_standup(
         &activity,
@@ -77,13 +75,14 @@ pub(crate) fn standup_data(
 
 /// Starts the task that answers the cockpit's intents. Returns the events to
 /// feed the cockpit and where it sends its intents. [`Intent::Sync`] is not
-/// answered here (give the cockpit `without_sync`).
-pub(crate) fn spawn(
+/// answered here (give the cockpit `without_sync`). Copilot facts are
+/// retrieved as of `clock` when given (tests), else as of the wall clock.
+pub fn spawn(
     store: Arc<Store>,
     cfg: Config,
     viewer: Viewer,
-    activity: Activity,
-    team: TeamStandup,
+    (activity, team): (Activity, TeamStandup),
+    clock: Option<Timestamp>,
 ) -> (UnboundedReceiver<CockpitEvent>, UnboundedSender<Intent>) {
     let (events, events_rx) = unbounded_channel();
     let (intents_tx, mut intents) = unbounded_channel::<Intent>();
@@ -94,6 +93,7 @@ pub(crate) fn spawn(
         activity,
         team,
         events,
+        clock,
     });
     tokio::spawn(async move {
         while let Some(intent) = intents.recv().await {
@@ -134,7 +134,7 @@ impl Ctx {
                     &dir,
                     &people(&self.cfg),
                     &cal,
-                    Timestamp::now(),
+                    self.clock.unwrap_or_else(Timestamp::now),
                 );
                 if let Err(e) = audit(&self.store, &self.viewer, &ctx) {
                     // Nothing is shown that could not be audited.

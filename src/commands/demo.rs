@@ -186,7 +186,7 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         standup: Some(standup.clone()),
     };
     let store = std::sync::Arc::new(store);
-    let (events, intents) = super::cockpit_service::spawn(store, cfg, viewer, activity, standup.team);
+    let (events, intents) = super::cockpit_service::spawn(store, cfg, viewer, (activity, standup.team), None);
     let cockpit = crate::ui::Cockpit::new(data)
         .events(events)
         .intents(intents)

@@ -397,7 +397,7 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
         standup: Some(standup.clone()),
     };
     let store = Arc::new(store);
-    let (events, intents) = super::cockpit_service::spawn(store, cfg, viewer, activity, standup.team);
+    let (events, intents) = super::cockpit_service::spawn(store, cfg, viewer, (activity, standup.team), None);
     let cockpit = crate::ui::Cockpit::new(data)
         .events(events)
         .intents(intents)

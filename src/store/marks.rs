@@ -76,7 +76,9 @@ mod tests {
             by: "Greta Moonfield".into(),
             at: "2026-01-07T09:31:00Z".parse().unwrap(),
         };
-        store.put_standup_flags("2026-01-06", std::slice::from_ref(&flag)).unwrap();
+        store
+            .put_standup_flags("2026-01-06", std::slice::from_ref(&flag))
+            .unwrap();
         assert_eq!(store.standup_flags("2026-01-06").unwrap(), vec![flag]);
         assert!(store.standup_flags("2026-01-07").unwrap().is_empty());
         store.put_standup_flags("2026-01-06", &[]).unwrap();

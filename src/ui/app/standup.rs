@@ -259,20 +259,15 @@ impl App {
         }
     }
 
-    /// How long the current person of the live standup has spoken, and the
+    /// How long the person speaking has spoken (all their turns), and the
     /// whole standup so far.
     pub fn live_elapsed(&self) -> Option<(Duration, Duration)> {
         let live = self.standup.live.as_ref()?;
         let now = self.clock?;
         let turn = now.saturating_duration_since(live.turn_started);
-        let before: Duration = live
-            .spent
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != live.at)
-            .map(|(_, d)| *d)
-            .sum();
-        Some((turn, before + turn))
+        let before = live.spent.get(live.at).copied().unwrap_or_default();
+        let all: Duration = live.spent.iter().sum();
+        Some((before + turn, all + turn))
     }
 
     /// The person speaking in the live standup.

@@ -115,9 +115,7 @@ fn answer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keym
     if c.status == DraftStatus::Waiting && c.answer.is_empty() {
         lines.push(Line::styled("…", theme.muted()));
     }
-    for l in c.answer.lines() {
-        lines.extend(wrapped(l, w, theme.text()));
-    }
+    lines.extend(super::standup::draft_lines(&c.answer, w, theme.text()));
     lines_pane(frame, area, block, lines, theme);
 }
 

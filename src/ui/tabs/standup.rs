@@ -24,6 +24,26 @@ use crate::ui::theme::Theme;
 /// Marks a person with a blocker flagged in this standup.
 const FLAG: &str = "⚑";
 
+/// Wrapped lines of drafted text, keeping each line's indentation (the
+/// drafts nest items under people and labels).
+pub(crate) fn draft_lines<'a>(text_: &str, width: u16, style: Style) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
+    for l in text_.lines() {
+        let body = l.trim_start();
+        let indent = l.len() - body.len();
+        let pad = " ".repeat(indent.min(usize::from(width) / 2));
+        let room = width.saturating_sub(pad.len() as u16).max(1);
+        let wrapped = text::wrap(body, usize::from(room));
+        if wrapped.is_empty() {
+            out.push(Line::raw(""));
+        }
+        for w in wrapped {
+            out.push(Line::styled(format!("{pad}{w}"), style));
+        }
+    }
+    out
+}
+
 fn key(keymap: &Keymap, a: Action) -> String {
     keymap.key_for(a).unwrap_or_else(|| format!(":{}", a.name()))
 }
@@ -292,9 +312,7 @@ fn draft(frame: &mut Frame, area: Rect, app: &App, data: &StandupData, theme: &T
             theme.muted(),
         ));
     }
-    for l in d.text.lines() {
-        lines.extend(wrapped(l, w, theme.text()));
-    }
+    lines.extend(draft_lines(&d.text, w, theme.text()));
     lines_pane(frame, area, block, lines, theme);
 }
 
@@ -430,7 +448,7 @@ fn order_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(l) = app.standup().live.as_ref() else {
         return;
     };
-    let (turn, _) = app.live_elapsed().unwrap_or_default();
+    let (speaking, _) = app.live_elapsed().unwrap_or_default();
     let block = pane("Order", theme);
     let w = usize::from(block.inner(area).width);
     let lines: Vec<Line> = l
@@ -440,7 +458,7 @@ fn order_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .filter_map(|(pos, &i)| {
             let p = app.standup_person(i)?;
             let spent = if pos == l.at {
-                l.spent.get(pos).copied().unwrap_or_default() + turn
+                speaking
             } else {
                 l.spent.get(pos).copied().unwrap_or_default()
             };
@@ -555,7 +573,7 @@ fn post_box(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Ke
     head.push(Line::styled("─".repeat(usize::from(inner_w)), theme.border()));
     let body: Vec<Line> = text
         .lines()
-        .flat_map(|l| wrapped(l, inner_w, theme.surface()))
+        .flat_map(|l| draft_lines(l, inner_w, theme.surface()))
         .collect();
     let room = usize::from(h.saturating_sub(3)).saturating_sub(head.len());
     let max_scroll = body.len().saturating_sub(room);
