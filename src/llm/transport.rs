@@ -171,7 +171,10 @@ impl HttpProvider {
             ),
         };
         let read_timeout = Duration::from_secs(cfg.read_timeout_secs.max(1));
-        let http = HttpClient::with_read_timeout(HTTP_LABEL, base, auth, REQUEST_BUDGET, read_timeout)
+        // The client's own read timeout is a backstop a little longer than
+        // ours, so a stalled stream ends with our error naming the setting.
+        let backstop = read_timeout + Duration::from_secs(5);
+        let http = HttpClient::with_read_timeout(HTTP_LABEL, base, auth, REQUEST_BUDGET, backstop)
             .map_err(|e| LlmError::Config(format!("llm.base_url {base:?}: {}", policy_reason(&e))))?;
         Ok(HttpProvider {
             kind: cfg.provider,
