@@ -113,6 +113,14 @@ fn build() -> Demo {
     }
 }
 
+/// The replay server's port is in every Jira link: snapshots show `PORT`.
+fn stable(screen: String) -> String {
+    regex::Regex::new(r"127\.0\.0\.1:\d+")
+        .unwrap()
+        .replace_all(&screen, "127.0.0.1:PORT")
+        .into_owned()
+}
+
 fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
@@ -181,8 +189,17 @@ fn standup_tab_snapshots() {
         app.set_viewport(w, h);
         let screen = render_app_to_string(&app, w, h);
         assert!(screen.contains(&standup.team.people[busiest].person), "{screen}");
-        insta::assert_snapshot!(format!("standup_demo_{w}x{h}"), screen);
+        insta::assert_snapshot!(format!("standup_demo_{w}x{h}"), stable(screen));
     }
+    // e explains the person's numbers: definition, window, the items behind them.
+    app.update(Action::Explain);
+    let all = async_cockpit::ui::explain::explanations(&app);
+    let names: Vec<&str> = all.iter().map(|e| e.metric.as_str()).collect();
+    assert_eq!(names, ["Done", "Doing", "Blockers"]);
+    let p = &standup.team.people[busiest];
+    assert_eq!(all[2].value, p.blockers.len().to_string());
+    assert_eq!(all[2].groups[0].1.len(), p.blockers.len());
+    assert!(all[0].window.contains("Mon 2026-01-05"), "{}", all[0].window);
 }
 
 #[test]
@@ -214,8 +231,8 @@ fn live_standup_steps_times_and_flags_with_an_injected_clock() {
     assert_eq!(flags.len(), 1);
     assert_eq!(flags[0].person, speaker);
     assert!(app.is_flagged(&speaker));
-    insta::assert_snapshot!("standup_live_160x48", render_app_to_string(&app, 160, 48));
-    insta::assert_snapshot!("standup_live_80x24", render_app_to_string(&app, 80, 24));
+    insta::assert_snapshot!("standup_live_160x48", stable(render_app_to_string(&app, 160, 48)));
+    insta::assert_snapshot!("standup_live_80x24", stable(render_app_to_string(&app, 80, 24)));
     app.update(Action::PrevPerson);
     assert_eq!(app.live_person().unwrap().person, first);
     assert_eq!(
@@ -276,6 +293,22 @@ async fn drafts_stream_in_and_flags_are_stored_sealed() {
             .starts_with(&format!("Standup: {}", d.cfg.people[0].name))
     );
     assert!(!app.is_streaming());
+    // D drafts the whole team: every configured person has a block.
+    let intent = app.update(Action::DraftTeam);
+    assert!(matches!(&intent, Some(Intent::DraftStandup { person: None, .. })));
+    pump(&mut app, &tx, &mut rx, intent, |a| {
+        !a.standup().draft.status.is_busy()
+    })
+    .await;
+    let text = &app.standup().draft.text;
+    assert!(text.starts_with("Standup: Orbital Platform"), "{text}");
+    for p in &d.cfg.people {
+        assert!(text.contains(&format!("\n{}\n", p.name)), "{} in {text}", p.name);
+    }
+    insta::assert_snapshot!(
+        "standup_team_draft_160x48",
+        stable(render_app_to_string(&app, 160, 48))
+    );
 
     // A flag goes to the store, sealed, under the standup's day.
     let day = d.data.standup.as_ref().unwrap().team.day.to_string();
@@ -336,7 +369,10 @@ async fn copilot_question_typed_answered_streamed_and_cited() {
     assert_eq!(app.row_count(Tab::Copilot), c.cited().len());
     assert!(app.row_count(Tab::Copilot) > 0);
     for (w, h) in [(80, 24), (160, 48)] {
-        insta::assert_snapshot!(format!("copilot_demo_{w}x{h}"), render_app_to_string(&app, w, h));
+        insta::assert_snapshot!(
+            format!("copilot_demo_{w}x{h}"),
+            stable(render_app_to_string(&app, w, h))
+        );
     }
     // Enter opens the selected cited fact with its items and links.
     app.update(Action::Down);
@@ -350,7 +386,10 @@ async fn copilot_question_typed_answered_streamed_and_cited() {
             assert!(screen.contains(u.as_str()), "{screen}");
         }
     }
-    insta::assert_snapshot!("copilot_cited_open_80x24", render_app_to_string(&app, 80, 24));
+    insta::assert_snapshot!(
+        "copilot_cited_open_80x24",
+        stable(render_app_to_string(&app, 80, 24))
+    );
     app.update(Action::Back);
     assert!(!app.detail_open(Tab::Copilot));
     // A second question drops what is left of the first.
@@ -405,7 +444,7 @@ async fn post_shows_the_exact_text_asks_then_posts_and_a_failure_keeps_it() {
         screen.contains("This exact text will be posted to C08MRDY7A2K"),
         "{screen}"
     );
-    insta::assert_snapshot!("standup_post_confirm_160x48", screen);
+    insta::assert_snapshot!("standup_post_confirm_160x48", stable(screen));
     assert_eq!(app.update(Action::Back), None);
     assert_eq!(app.standup().post, PostFlow::Idle);
     assert!(slack.requests().is_empty(), "cancelled: nothing sent");

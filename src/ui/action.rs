@@ -55,8 +55,10 @@ pub enum Action {
     FlagBlocker,
     /// Switch the live standup's order between config order and shuffled.
     ShuffleOrder,
-    /// Draft the standup text of the selected person (or the team row).
+    /// Draft the standup text of the selected person (the speaker, live).
     Draft,
+    /// Draft the team's standup text.
+    DraftTeam,
     /// Post the team standup to Slack, after showing exactly what will be posted.
     PostStandup,
     /// Ask the copilot a question (Copilot tab; keys then type the question).
@@ -66,7 +68,7 @@ pub enum Action {
 impl Action {
     /// Every action without a parameter, in help order; with
     /// [`Action::GoToTab`] these are all there are.
-    pub const SIMPLE: [Action; 24] = [
+    pub const SIMPLE: [Action; 25] = [
         Action::NextTab,
         Action::PrevTab,
         Action::Up,
@@ -89,6 +91,7 @@ impl Action {
         Action::FlagBlocker,
         Action::ShuffleOrder,
         Action::Draft,
+        Action::DraftTeam,
         Action::PostStandup,
         Action::Ask,
     ];
@@ -118,7 +121,8 @@ impl Action {
             Action::PrevPerson => "Live standup: previous person",
             Action::FlagBlocker => "Flag or unflag a blocker for the person",
             Action::ShuffleOrder => "Standup order: config or shuffled",
-            Action::Draft => "Draft the selected standup text",
+            Action::Draft => "Draft the selected person's standup",
+            Action::DraftTeam => "Draft the team standup",
             Action::PostStandup => "Post the team standup to Slack",
             Action::Ask => "Ask the copilot a question",
         }
@@ -150,6 +154,7 @@ impl Action {
             Action::FlagBlocker => "flag_blocker",
             Action::ShuffleOrder => "shuffle_order",
             Action::Draft => "draft",
+            Action::DraftTeam => "draft_team",
             Action::PostStandup => "post_standup",
             Action::Ask => "ask",
         }
@@ -181,8 +186,9 @@ impl Action {
             Action::FlagBlocker => 403,
             Action::ShuffleOrder => 404,
             Action::Draft => 405,
-            Action::PostStandup => 406,
-            Action::Ask => 407,
+            Action::DraftTeam => 406,
+            Action::PostStandup => 407,
+            Action::Ask => 408,
         }
     }
 }
@@ -242,6 +248,7 @@ mod tests {
                 | Action::FlagBlocker
                 | Action::ShuffleOrder
                 | Action::Draft
+                | Action::DraftTeam
                 | Action::PostStandup
                 | Action::Ask => {}
                 Action::GoToTab(_) => panic!("go_to_tab takes a parameter"),

@@ -456,7 +456,7 @@ mod tests {
         assert_eq!(find("Move down").as_deref(), Some("j, down"));
         assert_eq!(find("Live standup: next person").as_deref(), Some("n"));
         assert_eq!(find("Ask the copilot a question").as_deref(), Some("a"));
-        assert_eq!(rows.len(), 25);
+        assert_eq!(rows.len(), 26);
         assert_eq!(find("Command palette").as_deref(), Some(":, ctrl-p"));
         assert_eq!(find("Move down one page").as_deref(), Some("pagedown, ctrl-d"));
     }

@@ -600,6 +600,7 @@ impl App {
             | Action::FlagBlocker
             | Action::ShuffleOrder
             | Action::Draft
+            | Action::DraftTeam
             | Action::PostStandup => return self.apply_standup(action),
             Action::Ask => self.start_asking(),
             Action::Explain => {

@@ -434,6 +434,7 @@ impl App {
                 };
                 return Some(self.draft_standup(person));
             }
+            Action::DraftTeam => return Some(self.draft_standup(None)),
             Action::PostStandup => {
                 if channel.is_empty() {
                     self.sync.notice = Some("posting is off: set standup.slack_channel in the config".into());

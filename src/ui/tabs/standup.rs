@@ -90,8 +90,17 @@ fn overview(frame: &mut Frame, area: Rect, app: &App, data: &StandupData, theme:
         return;
     }
     let visible = app.visible(Tab::Standup);
-    let draft_h = (area.height / 3).max(5).min(area.height.saturating_sub(6));
-    let [top, draft_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(draft_h)]).areas(area);
+    // Side by side (wide): the list and card take what the people need, the
+    // draft the rest. Stacked (narrow): the draft keeps a quarter.
+    let top_h = if area.width >= 100 {
+        (visible.len() as u16)
+            .saturating_add(3)
+            .max(14)
+            .min(area.height * 3 / 5)
+    } else {
+        area.height - (area.height / 4).max(5).min(area.height.saturating_sub(6))
+    };
+    let [top, draft_area] = Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
     if visible.is_empty() {
         no_match(frame, top, app, Tab::Standup, "Standup", theme);
         draft(frame, draft_area, app, data, theme, keymap);
@@ -301,8 +310,9 @@ fn draft(frame: &mut Frame, area: Rect, app: &App, data: &StandupData, theme: &T
         };
         lines.extend(wrapped(
             &format!(
-                "{} drafts the selected person's standup · {} starts the live standup ({}, {} each) · {} switches the order · {post}",
+                "{} drafts the selected person's standup, {} the team's · {} starts the live standup ({}, {} each) · {} switches the order · {post}",
                 key(keymap, Action::Draft),
+                key(keymap, Action::DraftTeam),
                 key(keymap, Action::LiveStandup),
                 order_label(app.standup().order),
                 mm_ss(std::time::Duration::from_secs(data.time_box_secs)),
