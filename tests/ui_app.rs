@@ -631,7 +631,8 @@ fn mouse_wheel_moves_and_a_click_picks_a_tab() {
     };
     on_mouse(&mut app, &keymap, &mouse(MouseEventKind::ScrollDown, 10, 5));
     assert_eq!(app.selected(Tab::Cards), 1);
-    // " ASYNC Cockpit │ 1 Cards · 2 Standup · 3 Sprint · 4 Meetings · …"
+    // Wide: " ASYNC Cockpit │ 1 Cards · 2 Standup · 3 Sprint · 4 Meetings · …"
+    app.set_viewport(160, 48);
     let x = " ASYNC Cockpit │ 1 Cards · 2 Standup · 3 Spr".chars().count() as u16;
     on_mouse(
         &mut app,
@@ -645,4 +646,19 @@ fn mouse_wheel_moves_and_a_click_picks_a_tab() {
         &mouse(MouseEventKind::Down(MouseButton::Left), 3, 0),
     );
     assert_eq!(app.tab(), Tab::Sprint, "the brand is no tab");
+    // Narrow: the tabs not shown keep only their number, and stay clickable.
+    app.set_viewport(80, 24);
+    let bar = async_cockpit::ui::render_app_to_string(&app, 80, 24);
+    let bar = bar.lines().next().unwrap();
+    assert!(
+        bar.starts_with(" ASYNC Cockpit │ 1 · 2 · 3 Sprint · 4 · 5 · 6 "),
+        "{bar}"
+    );
+    let x = " ASYNC Cockpit │ 1 · 2 · 3 Sprint · ".chars().count() as u16;
+    on_mouse(
+        &mut app,
+        &keymap,
+        &mouse(MouseEventKind::Down(MouseButton::Left), x, 0),
+    );
+    assert_eq!(app.tab(), Tab::Meetings);
 }

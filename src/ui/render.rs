@@ -187,28 +187,46 @@ fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
     .collect()
 }
 
-/// The label of each tab in the tabs bar (` 2 Sprint `).
-fn tab_labels(keymap: &Keymap) -> Vec<String> {
+/// The label of each tab in the tabs bar (` 2 Sprint `). When the brand and
+/// every title do not fit in `width`, the tabs not shown keep only their
+/// number (` 3 `), so every tab stays reachable and visible on a narrow screen.
+fn tab_labels(keymap: &Keymap, width: u16, current: Tab) -> Vec<String> {
+    let number = |i: usize| {
+        u8::try_from(i + 1)
+            .ok()
+            .and_then(|n| keymap.bindings().iter().find(|b| b.action == Action::GoToTab(n)))
+            .map(|b| b.key.to_string())
+    };
+    let full: Vec<String> = Tab::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, tab)| match number(i) {
+            Some(n) => format!(" {n} {} ", tab.title()),
+            None => format!(" {} ", tab.title()),
+        })
+        .collect();
+    let total = text::width(BRAND) + 1 + full.iter().map(|l| text::width(l)).sum::<usize>() + full.len() - 1;
+    if total <= usize::from(width) {
+        return full;
+    }
     Tab::ALL
         .into_iter()
         .enumerate()
-        .map(|(i, tab)| {
-            let number = u8::try_from(i + 1)
-                .ok()
-                .and_then(|n| keymap.bindings().iter().find(|b| b.action == Action::GoToTab(n)))
-                .map(|b| format!("{} ", b.key))
-                .unwrap_or_default();
-            format!(" {number}{} ", tab.title())
+        .zip(full)
+        .map(|((i, tab), label)| match number(i) {
+            Some(n) if tab != current => format!(" {n} "),
+            _ => label,
         })
         .collect()
 }
 
 const BRAND: &str = " ASYNC Cockpit ";
 
-/// The tab whose label is at column `x` of the tabs bar (for mouse clicks).
-pub fn tab_at(x: u16, keymap: &Keymap) -> Option<Tab> {
+/// The tab whose label is at column `x` of a tabs bar `width` wide showing
+/// `current` (for mouse clicks).
+pub fn tab_at(x: u16, keymap: &Keymap, width: u16, current: Tab) -> Option<Tab> {
     let mut at = text::width(BRAND) + 1;
-    for (i, label) in tab_labels(keymap).iter().enumerate() {
+    for (i, label) in tab_labels(keymap, width, current).iter().enumerate() {
         if i > 0 {
             at += 1;
         }
@@ -226,7 +244,11 @@ fn tabs_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Ke
         Span::styled(BRAND, theme.accent()),
         Span::styled("│", theme.border()),
     ];
-    for (i, (tab, label)) in Tab::ALL.into_iter().zip(tab_labels(keymap)).enumerate() {
+    for (i, (tab, label)) in Tab::ALL
+        .into_iter()
+        .zip(tab_labels(keymap, area.width, app.tab()))
+        .enumerate()
+    {
         if i > 0 {
             spans.push(Span::styled("·", theme.muted()));
         }

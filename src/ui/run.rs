@@ -382,7 +382,7 @@ pub fn on_mouse(app: &mut App, keymap: &Keymap, m: &MouseEvent) -> Option<Intent
         MouseEventKind::ScrollDown => app.update(Action::Down),
         MouseEventKind::ScrollUp => app.update(Action::Up),
         MouseEventKind::Down(MouseButton::Left) if m.row == 0 && !text => {
-            let tab = tab_at(m.column, keymap)?;
+            let tab = tab_at(m.column, keymap, app.viewport().0, app.tab())?;
             app.update(Action::GoToTab(u8::try_from(tab.index() + 1).ok()?))
         }
         _ => None,
