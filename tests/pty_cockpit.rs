@@ -223,7 +223,10 @@ fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
     t.send("?");
     t.wait_for("the help overlay", Duration::from_secs(5), |s| {
         let c = s.contents();
-        c.contains(" Keys ") && c.contains("Command palette") && c.contains("Explain the selected number")
+        c.contains(" Keys ")
+            && c.contains("Command palette")
+            && c.contains("Explain the sel")
+            && c.contains("Ask the copilot")
     });
     t.send("\x1b");
     t.wait_for("help to close", Duration::from_secs(5), |s| {

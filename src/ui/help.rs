@@ -1,7 +1,8 @@
 //! The `?` overlay: every key binding and what it does.
 //!
 //! Generated from the [`Keymap`], never written by hand, so it cannot drift
-//! from the keys that actually work. Must not: hold state.
+//! from the keys that actually work. When the rows do not fit the screen's
+//! height they are laid out in two columns. Must not: hold state.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -29,8 +30,20 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let key_w = rows.iter().map(|r| text::width(&r.keys)).max().unwrap_or(0);
     let desc_w = rows.iter().map(|r| text::width(&r.desc)).max().unwrap_or(0);
     // Borders (2) + padding (2) + gap (2).
-    let want_w = (key_w + desc_w + 6) as u16;
-    let want_h = rows.len() as u16 + 2;
+    let one_w = (key_w + desc_w + 6) as u16;
+    // Too many rows for the screen: two columns side by side (a gap of 3).
+    let columns: usize = if rows.len() as u16 + 2 > area.height && area.width >= 60 {
+        2
+    } else {
+        1
+    };
+    let per_column = rows.len().div_ceil(columns);
+    let want_w = if columns == 2 {
+        (2 * (key_w + desc_w + 2) + 3 + 4) as u16
+    } else {
+        one_w
+    };
+    let want_h = per_column as u16 + 2;
     let rect = area.centered(
         Constraint::Length(want_w.min(area.width)),
         Constraint::Length(want_h.min(area.height)),
@@ -39,22 +52,50 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         return;
     }
     let inner_w = usize::from(rect.width.saturating_sub(4));
-    let key_col = key_w.min(inner_w / 2);
-    let desc_col = inner_w.saturating_sub(key_col + 2);
-    let lines: Vec<Line> = rows
-        .iter()
-        .map(|r| {
-            let prompt = r.keys == PROMPT_KEYS;
-            let (key_style, desc_style) = if prompt {
-                (theme.muted(), theme.muted())
-            } else {
-                (theme.surface().patch(theme.accent()), theme.surface())
-            };
-            Line::from(vec![
-                Span::styled(text::pad(&r.keys, key_col), key_style),
-                Span::styled("  ", theme.surface()),
-                Span::styled(text::truncate(&r.desc, desc_col), desc_style),
-            ])
+    let col_w = (inner_w.saturating_sub(3 * (columns - 1))) / columns;
+    // Each column's keys are as wide as its widest, at most half the column.
+    let key_cols: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .skip(c * per_column)
+                .take(per_column)
+                // The fixed prompt row may be cut rather than widen a column.
+                .filter(|r| columns == 1 || r.keys != PROMPT_KEYS)
+                .map(|r| text::width(&r.keys))
+                .max()
+                .unwrap_or(0)
+                .min(col_w / 2)
+        })
+        .collect();
+    let cell = |r: &HelpRow, key_col: usize| -> Vec<Span<'static>> {
+        let desc_col = col_w.saturating_sub(key_col + 2);
+        let prompt = r.keys == PROMPT_KEYS;
+        let (key_style, desc_style) = if prompt {
+            (theme.muted(), theme.muted())
+        } else {
+            (theme.surface().patch(theme.accent()), theme.surface())
+        };
+        vec![
+            Span::styled(text::pad(&text::truncate(&r.keys, key_col), key_col), key_style),
+            Span::styled("  ", theme.surface()),
+            Span::styled(
+                text::pad(&text::truncate(&r.desc, desc_col), desc_col),
+                desc_style,
+            ),
+        ]
+    };
+    let lines: Vec<Line> = (0..per_column)
+        .map(|i| {
+            let mut spans = Vec::new();
+            for (c, key_col) in key_cols.iter().enumerate() {
+                if let Some(r) = rows.get(c * per_column + i) {
+                    if c > 0 {
+                        spans.push(Span::styled("   ", theme.surface()));
+                    }
+                    spans.extend(cell(r, *key_col));
+                }
+            }
+            Line::from(spans)
         })
         .collect();
     let close = [Action::Back, Action::Help]
