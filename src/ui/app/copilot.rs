@@ -123,7 +123,7 @@ impl App {
 
     /// Asks `question`: the answer pane empties and waits for the job's pieces.
     pub fn ask(&mut self, question: String) -> Intent {
-        let job = self.next_copilot_job();
+        let job = self.next_job();
         self.copilot.editing = false;
         self.copilot.question = question.clone();
         self.copilot.job = job;
@@ -135,11 +135,6 @@ impl App {
         self.refilter(Tab::Copilot, None);
         self.dirty = true;
         Intent::Ask { job, question }
-    }
-
-    fn next_copilot_job(&mut self) -> u64 {
-        self.jobs += 1;
-        self.jobs
     }
 
     pub(super) fn on_copilot_part(&mut self, part: DraftPart) {
@@ -158,7 +153,7 @@ impl App {
             || self.standup.draft.status.is_busy()
             || matches!(
                 self.standup.post,
-                super::standup::PostFlow::Preparing(_) | super::standup::PostFlow::Posting { .. }
+                super::post::PostFlow::Preparing(_) | super::post::PostFlow::Posting { .. }
             )
     }
 }

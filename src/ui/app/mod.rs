@@ -13,14 +13,13 @@
 //! row (by identity, see [`super::view::row_key`]) when data or filter change.
 
 mod copilot;
+mod post;
 mod standup;
 mod sync;
 
 pub use copilot::{CopilotState, MAX_QUESTION};
-pub use standup::{
-    DraftPart, DraftStatus, Live, PostEvent, PostFlow, StandupData, StandupDraft, StandupState, mm_ss,
-    shuffled,
-};
+pub use post::{PostEvent, PostFlow};
+pub use standup::{DraftPart, DraftStatus, Live, StandupData, StandupDraft, StandupState, mm_ss, shuffled};
 pub use sync::SyncStatus;
 
 use super::CockpitData;

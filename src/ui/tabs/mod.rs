@@ -9,6 +9,7 @@ pub mod copilot;
 pub mod meetings;
 pub mod sprint;
 pub mod standup;
+pub mod standup_live;
 pub mod sync;
 
 use ratatui::Frame;
