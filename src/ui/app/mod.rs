@@ -13,11 +13,13 @@
 //! row (by identity, see [`super::view::row_key`]) when data or filter change.
 
 mod copilot;
+mod events;
 mod post;
 mod standup;
 mod sync;
 
 pub use copilot::{CopilotState, MAX_QUESTION};
+pub use events::{CockpitEvent, Intent};
 pub use post::{PostEvent, PostFlow};
 pub use standup::{DraftPart, DraftStatus, Live, StandupData, StandupDraft, StandupState, mm_ss, shuffled};
 pub use sync::SyncStatus;
@@ -30,7 +32,6 @@ use super::input::{Edit, LineInput};
 use super::palette::{Outcome, Palette};
 use super::view::{self, MeetingGrid, PersonLoad};
 use crate::model::Source;
-use crate::sync::SyncEvent;
 
 /// How many tabs there are.
 const TABS: usize = 6;
@@ -90,87 +91,6 @@ impl Tab {
     fn offset(self, by: isize) -> Tab {
         let n = Tab::ALL.len() as isize;
         Tab::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
-    }
-}
-
-/// Something the app asks of the world outside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Intent {
-    /// Start a sync of every source.
-    Sync,
-    /// Draft the standup of `person` (the team when `None`); the text comes
-    /// back as [`CockpitEvent::Draft`] pieces of `job`.
-    DraftStandup {
-        /// Job id.
-        job: u64,
-        /// Cockpit name, or `None` for the team.
-        person: Option<String>,
-    },
-    /// Answer a copilot question for the viewer; facts and text come back
-    /// as [`CockpitEvent::Draft`] pieces of `job`.
-    Ask {
-        /// Job id.
-        job: u64,
-        /// The question as typed.
-        question: String,
-    },
-    /// Draft the team standup as Slack will show it; comes back as
-    /// [`PostEvent::Preview`] (or [`PostEvent::Posted`] with the error).
-    PreparePost {
-        /// Job id.
-        job: u64,
-        /// Channel it is for.
-        channel: String,
-    },
-    /// Post exactly `text` to `channel` (`chat.postMessage`); comes back as
-    /// [`PostEvent::Posted`].
-    Post {
-        /// Job id.
-        job: u64,
-        /// Channel.
-        channel: String,
-        /// The text the viewer confirmed.
-        text: String,
-    },
-    /// Store the blockers flagged for standup day `day` (`YYYY-MM-DD`), sealed.
-    SaveFlags {
-        /// Team-local date of the standup's work day.
-        day: String,
-        /// Every flag of that day.
-        flags: Vec<crate::store::StandupFlag>,
-    },
-}
-
-/// What the caller feeds the running cockpit besides keys.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CockpitEvent {
-    /// Progress of a running sync.
-    Sync(SyncEvent),
-    /// A fresh snapshot (after a background sync): replaces what is shown,
-    /// keeping tab, selections (by identity), filters and overlays.
-    Data(Box<CockpitData>),
-    /// A piece of a drafting job (standup text, copilot facts or answer).
-    Draft {
-        /// Job id, from the [`Intent`].
-        job: u64,
-        /// The piece.
-        part: DraftPart,
-    },
-    /// Progress of posting the standup to Slack.
-    Post(PostEvent),
-    /// A one-off message for the status line (a flag that could not be stored).
-    Notice(String),
-}
-
-impl From<SyncEvent> for CockpitEvent {
-    fn from(e: SyncEvent) -> CockpitEvent {
-        CockpitEvent::Sync(e)
-    }
-}
-
-impl From<CockpitData> for CockpitEvent {
-    fn from(d: CockpitData) -> CockpitEvent {
-        CockpitEvent::Data(Box::new(d))
     }
 }
 
