@@ -26,7 +26,8 @@ pub struct StandupFlag {
     pub person: String,
     /// Who flagged it (cockpit name of the viewer running the standup).
     pub by: String,
-    /// When, UTC.
+    /// When, UTC: the clock of the standup it was flagged in (when the
+    /// cockpit computed that standup).
     pub at: Timestamp,
 }
 
