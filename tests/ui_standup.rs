@@ -276,6 +276,9 @@ async fn drafts_stream_in_and_flags_are_stored_sealed() {
         panic!("d drafts: {intent:?}");
     };
     assert_eq!(person.as_deref(), Some(d.cfg.people[0].name.as_str()));
+    let handled = |i: &Intent| cockpit_service::Service::handles(i);
+    assert!(handled(intent.as_ref().unwrap()));
+    assert!(!handled(&Intent::Sync), "syncs are someone else's");
     assert_eq!(app.standup().draft.status, DraftStatus::Waiting);
     assert!(app.is_streaming(), "the loop polls fast while a draft streams");
     pump(&mut app, &tx, &mut rx, intent, |a| {

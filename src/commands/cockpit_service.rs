@@ -73,32 +73,77 @@ pub fn standup_data(store: &Store, cfg: &Config, now: Timestamp) -> anyhow::Resu
     Ok((activity, data))
 }
 
-/// Starts the task that answers the cockpit's intents. Returns the events to
-/// feed the cockpit and where it sends its intents. [`Intent::Sync`] is not
-/// answered here (give the cockpit `without_sync`). Copilot facts are
-/// retrieved as of `clock` when given (tests), else as of the wall clock.
+/// Answers the Standup and Copilot tabs' intents, each on a tokio task of
+/// its own, sending the results to the cockpit's event channel.
+#[derive(Clone)]
+pub struct Service {
+    ctx: Arc<Ctx>,
+}
+
+impl Service {
+    /// A service over `store` for `viewer`, working from `activity` and the
+    /// standup `team` computed from it. Copilot facts are retrieved as of
+    /// `clock` when given (tests), else as of the wall clock.
+    pub fn new(
+        store: Arc<Store>,
+        cfg: Config,
+        viewer: Viewer,
+        (activity, team): (Activity, TeamStandup),
+        clock: Option<Timestamp>,
+        events: UnboundedSender<CockpitEvent>,
+    ) -> Service {
+        Service {
+            ctx: Arc::new(Ctx {
+                store,
+                cfg,
+                viewer,
+                activity,
+                team,
+                events,
+                clock,
+            }),
+        }
+    }
+
+    /// Whether this service answers `intent`: standup drafts, copilot
+    /// questions, posting to Slack and standup blocker flags.
+    pub fn handles(intent: &Intent) -> bool {
+        matches!(
+            intent,
+            Intent::DraftStandup { .. }
+                | Intent::Ask { .. }
+                | Intent::PreparePost { .. }
+                | Intent::Post { .. }
+                | Intent::SaveFlags { .. }
+        )
+    }
+
+    /// Answers `intent` on a task of its own (nothing for intents it does
+    /// not [handle](Service::handles)). Must be called inside a tokio runtime.
+    pub fn handle(&self, intent: Intent) {
+        if Self::handles(&intent) {
+            let ctx = Arc::clone(&self.ctx);
+            tokio::spawn(async move { ctx.answer(intent).await });
+        }
+    }
+}
+
+/// Starts a task that answers the cockpit's intents with a [`Service`].
+/// Returns the events to feed the cockpit and where it sends its intents.
+/// [`Intent::Sync`] is not answered here (give the cockpit `without_sync`).
 pub fn spawn(
     store: Arc<Store>,
     cfg: Config,
     viewer: Viewer,
-    (activity, team): (Activity, TeamStandup),
+    standup: (Activity, TeamStandup),
     clock: Option<Timestamp>,
 ) -> (UnboundedReceiver<CockpitEvent>, UnboundedSender<Intent>) {
     let (events, events_rx) = unbounded_channel();
     let (intents_tx, mut intents) = unbounded_channel::<Intent>();
-    let ctx = Arc::new(Ctx {
-        store,
-        cfg,
-        viewer,
-        activity,
-        team,
-        events,
-        clock,
-    });
+    let service = Service::new(store, cfg, viewer, standup, clock, events);
     tokio::spawn(async move {
         while let Some(intent) = intents.recv().await {
-            let ctx = Arc::clone(&ctx);
-            tokio::spawn(async move { ctx.answer(intent).await });
+            service.handle(intent);
         }
     });
     (events_rx, intents_tx)
