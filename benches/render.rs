@@ -2,8 +2,8 @@
 //! cards, 200 sprints (on 8 boards, with their issue keys), 2,000
 //! person-weeks (100 people × 20 weeks, with their focus time, review load
 //! and the team pulse over them), 100 documented epics, 200 at-risk issues
-//! in triage (the Sprint tab's triage list is measured as `Triage`) and 5
-//! sources.
+//! in triage (the Sprint tab's triage list is measured as `Triage`), a
+//! standup of the same 100 people and 5 sources.
 //!
 //! Goal: p99 under 2 ms. A "frame" is what a key press costs: the selection
 //! moves (down, then up again), the whole screen is rendered from the state
@@ -39,11 +39,13 @@ use async_cockpit::analytics::meetings::MeetingWeek;
 use async_cockpit::analytics::pulse::{PulseParams, pulse};
 use async_cockpit::analytics::triage::{SprintTriage, TriageItem, TriageParams, TriageReason, TriageReport};
 use async_cockpit::analytics::velocity::SprintVelocity;
+use async_cockpit::config::StandupOrder;
+use async_cockpit::insight::standup::{ItemKind, PersonStandup, StandupItem, TeamStandup};
 use async_cockpit::insight::{Card, CardKind, Evidence, KindCount, Snapshot};
 use async_cockpit::model::{RecordKind, Source, SprintState};
 use async_cockpit::sync::SourceReport;
 use async_cockpit::ui::render::render;
-use async_cockpit::ui::{Action, App, CockpitData, Keymap, Tab, Theme};
+use async_cockpit::ui::{Action, App, CockpitData, Keymap, StandupData, Tab, Theme};
 use criterion::Criterion;
 use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
@@ -430,5 +432,43 @@ fn organisation((cards, sprints, people, weeks): (usize, usize, usize, usize)) -
         sources,
         viewer: "Amara Okafor".into(),
         role: "engineering-manager".into(),
+        standup: Some(standup(people, t0)),
+    }
+}
+
+/// The Standup tab's data: `people` people with 0-3 done, 0-5 doing and
+/// 0-1 blockers each.
+fn standup(people: usize, t0: Timestamp) -> StandupData {
+    let item = |p: usize, i: usize, kind: ItemKind| StandupItem {
+        kind,
+        id: format!("PAY-{}", p * 10 + i),
+        title: format!("Refund ledger reconciliation step {i} for merchant batch {p}"),
+        detail: Some("In Progress, 3 d".into()),
+        link: Some(format!("https://acme.atlassian.net/browse/PAY-{}", p * 10 + i)),
+        at: Some(t0),
+    };
+    StandupData {
+        team: TeamStandup {
+            team: "Payments".into(),
+            time_zone: "Europe/Berlin".into(),
+            day: date(2024, 5, 13),
+            since: t0,
+            as_of: t0,
+            people: (0..people)
+                .map(|p| PersonStandup {
+                    person: format!("person.{p:03}@acme.example"),
+                    done: (0..p % 4).map(|i| item(p, i, ItemKind::IssueDone)).collect(),
+                    doing: (0..p % 6).map(|i| item(p, 4 + i, ItemKind::PrOpen)).collect(),
+                    blockers: (0..p % 2)
+                        .map(|i| item(p, 9 + i, ItemKind::IssueBlocked))
+                        .collect(),
+                })
+                .collect(),
+            unattributed: 0,
+        },
+        flags: Vec::new(),
+        time_box_secs: 120,
+        order: StandupOrder::Config,
+        slack_channel: "C0PAYMENTS".into(),
     }
 }

@@ -40,6 +40,7 @@ fn cfg(kind: LlmProviderKind, base: &str) -> LlmConfig {
         base_url: base.into(),
         api_key_env: String::new(),
         timeout_secs: 5,
+        read_timeout_secs: 5,
         max_output_tokens: 100,
     }
 }
@@ -537,4 +538,52 @@ async fn a_streamed_token_is_handed_on_within_50_ms_of_arriving() {
         );
         assert!(latency < Duration::from_millis(50), "{kind:?}: {latency:?}");
     }
+}
+
+/// A local model that thinks 1.5 s between two pieces of its answer.
+fn slow_stream() -> Reply {
+    let text = fixture("ollama_stream.sse").replace("\r\n", "\n");
+    let (first, rest) = text.split_once("\n\n").unwrap();
+    Reply::Chunks {
+        status: 200,
+        headers: vec![("content-type".into(), "text/event-stream".into())],
+        chunks: vec![format!("{first}\n\n").into_bytes(), rest.as_bytes().to_vec()],
+        delay: Duration::from_millis(1500),
+        cut: false,
+    }
+}
+
+#[tokio::test]
+async fn slow_local_models_wait_for_llm_read_timeout_secs_between_pieces() {
+    // llm.timeout_secs bounds the wait for the answer to start, not the gaps
+    // in it: a 1 s start timeout with a 3 s read timeout gets the whole answer.
+    let m = Mock::start(vec![slow_stream()]).await;
+    let mut c = cfg(LlmProviderKind::Local, &m.base);
+    c.timeout_secs = 1;
+    c.read_timeout_secs = 3;
+    let p = from_config_with_retry(&c, None, fast()).unwrap();
+    let (text, items) = collect(p.as_ref(), &req()).await;
+    assert_eq!(text, "Greta: merged launchpad-api#41.");
+    assert!(matches!(items.last(), Some(Ok(Delta::Done(_)))), "{items:?}");
+
+    // A gap longer than llm.read_timeout_secs stops it, naming that setting,
+    // and what arrived is never complete.
+    let m = Mock::start(vec![slow_stream()]).await;
+    c.base_url = m.base.clone();
+    c.read_timeout_secs = 1;
+    let p = from_config_with_retry(&c, None, fast()).unwrap();
+    let (_, items) = collect(p.as_ref(), &req()).await;
+    let last = items.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        matches!(
+            last,
+            LlmError::Timeout {
+                setting: "llm.read_timeout_secs",
+                secs: 1,
+                ..
+            }
+        ),
+        "{last:?}"
+    );
+    assert!(last.to_string().contains("llm.read_timeout_secs"), "{last}");
 }

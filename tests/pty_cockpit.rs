@@ -168,7 +168,7 @@ fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
     let started = Instant::now();
     let (mut t, _home) = spawn_demo();
     // At 80 columns the tabs bar gives the brand's room to the tab labels.
-    assert!(t.shows("1 Cards") && t.shows("7 Sync"));
+    assert!(t.shows("1 Cards") && t.shows("9 Sy"));
     assert!(
         t.parser.screen().hide_cursor(),
         "the cursor is hidden while the cockpit runs"
@@ -177,8 +177,27 @@ fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
     let shown = Instant::now();
 
     t.send("2");
-    t.wait_for("the Sprint tab", Duration::from_secs(5), contains("Sprints ("));
+    t.wait_for(
+        "the Standup tab",
+        Duration::from_secs(5),
+        contains("Standup (10)"),
+    );
+    t.send("L");
+    t.wait_for(
+        "the live standup",
+        Duration::from_secs(5),
+        contains("Live standup · 1 of 10"),
+    );
+    t.send("n");
+    t.wait_for(
+        "the next person",
+        Duration::from_secs(5),
+        contains("Live standup · 2 of 10"),
+    );
+    t.send("L");
     t.send("3");
+    t.wait_for("the Sprint tab", Duration::from_secs(5), contains("Sprints ("));
+    t.send("4");
     t.wait_for(
         "the Meetings tab",
         Duration::from_secs(5),
@@ -190,7 +209,16 @@ fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
         Duration::from_secs(5),
         contains("Engineering Pulse"),
     );
-    t.send("7");
+    t.send("8");
+    t.wait_for("the Copilot tab", Duration::from_secs(5), contains("Question ·"));
+    // Typing a question: `q` and digits type, they neither quit nor switch tabs.
+    t.send("a");
+    t.send("q2 who is blocked?\r");
+    t.wait_for("the copilot's answer", Duration::from_secs(10), |s| {
+        let c = s.contents();
+        c.contains("Q: q2 who is blocked?") && c.contains("Answer · offline") && c.contains("Cited (")
+    });
+    t.send("9");
     t.wait_for("the Sync tab", Duration::from_secs(5), contains("Sources ("));
     // A click on the first tab's label (SGR mouse, 1-based column and row).
     t.send("\x1b[<0;4;1M\x1b[<0;4;1m");
@@ -202,19 +230,25 @@ fn demo_in_a_pty_switches_tabs_resizes_and_restores_the_terminal() {
     t.send("?");
     t.wait_for("the help overlay", Duration::from_secs(5), |s| {
         let c = s.contents();
-        c.contains(" Keys ") && c.contains("Command palette") && c.contains("Explain the selected number")
+        c.contains(" Keys ")
+            && c.contains("Command palette")
+            && c.contains("Explain the sel")
+            && c.contains("Ask the copilot")
     });
     t.send("\x1b");
     t.wait_for("help to close", Duration::from_secs(5), |s| {
         !s.contents().contains(" Keys ")
     });
 
-    // Resize: the kernel sends SIGWINCH; at 120 columns the tabs bar has room for more hints.
-    assert!(!t.shows(": commands"));
+    // Resize: the kernel sends SIGWINCH; at 120 columns every tab has its title.
+    assert!(
+        !t.shows("3 Sprint"),
+        "80 columns: other tabs show their number only"
+    );
     t.session.get_process_mut().set_window_size(120, 40).unwrap();
     t.parser.screen_mut().set_size(nz(40), nz(120));
     t.wait_for("a redraw at 120×40", Duration::from_secs(5), |s| {
-        s.contents().contains(": commands") && s.contents().lines().count() >= 39
+        s.contents().contains("3 Sprint") && s.contents().lines().count() >= 39
     });
     t.send(":");
     t.wait_for("the palette", Duration::from_secs(5), contains(" Command "));

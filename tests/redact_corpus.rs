@@ -244,6 +244,7 @@ fn no_secret_or_code_reaches_any_request_body() {
             base_url: "http://127.0.0.1:9/v1".into(),
             api_key_env: String::new(),
             timeout_secs: 5,
+            read_timeout_secs: 5,
             max_output_tokens: 100,
         };
         let key = ApiKey {

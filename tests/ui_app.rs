@@ -67,6 +67,7 @@ fn data() -> CockpitData {
         sources: vec![report(Source::Jira, None)],
         viewer: "Ann".into(),
         role: "engineer".into(),
+        standup: None,
     }
 }
 
@@ -94,21 +95,23 @@ fn starts_on_cards_and_dirty() {
 fn tabs_wrap_around_both_ways() {
     let mut app = App::new(data());
     let mut seen = vec![];
-    for _ in 0..8 {
+    for _ in 0..10 {
         app.update(Action::NextTab);
         seen.push(app.tab());
     }
     assert_eq!(
         seen,
         [
+            Tab::Standup,
             Tab::Sprint,
             Tab::Meetings,
             Tab::Pulse,
             Tab::Strategic,
             Tab::Docs,
+            Tab::Copilot,
             Tab::Sync,
             Tab::Cards,
-            Tab::Sprint
+            Tab::Standup
         ]
     );
     app.update(Action::PrevTab);
@@ -119,11 +122,11 @@ fn tabs_wrap_around_both_ways() {
 #[test]
 fn number_keys_pick_tabs_and_ignore_missing_ones() {
     let mut app = App::new(data());
-    app.update(Action::GoToTab(3));
-    assert_eq!(app.tab(), Tab::Meetings);
     app.update(Action::GoToTab(4));
+    assert_eq!(app.tab(), Tab::Meetings);
+    app.update(Action::GoToTab(5));
     assert_eq!(app.tab(), Tab::Pulse);
-    app.update(Action::GoToTab(7));
+    app.update(Action::GoToTab(9));
     assert_eq!(app.tab(), Tab::Sync);
     app.update(Action::GoToTab(9));
     assert_eq!(app.tab(), Tab::Sync);
@@ -146,11 +149,11 @@ fn selection_stays_in_bounds_and_per_tab() {
     assert_eq!(app.selected(Tab::Cards), 0);
     app.update(Action::Bottom);
     assert_eq!(app.selected(Tab::Cards), 2);
-    app.update(Action::NextTab);
+    app.set_tab(Tab::Sprint);
     assert_eq!(app.selected(Tab::Sprint), 0);
     app.update(Action::Bottom);
     assert_eq!(app.selected(Tab::Sprint), 1);
-    app.update(Action::PrevTab);
+    app.set_tab(Tab::Cards);
     assert_eq!(app.selected(Tab::Cards), 2, "each tab keeps its own selection");
 }
 
@@ -188,13 +191,13 @@ fn explain_toggles_per_tab_and_back_closes() {
     let mut app = App::new(data());
     app.update(Action::Open);
     assert!(app.detail_open(Tab::Cards));
-    app.update(Action::NextTab);
+    app.set_tab(Tab::Sprint);
     assert!(!app.detail_open(Tab::Sprint));
     app.update(Action::Open);
     assert!(app.detail_open(Tab::Sprint));
     app.update(Action::Open);
     assert!(!app.detail_open(Tab::Sprint));
-    app.update(Action::PrevTab);
+    app.set_tab(Tab::Cards);
     assert!(app.detail_open(Tab::Cards));
     app.update(Action::Back);
     assert!(!app.detail_open(Tab::Cards));
@@ -282,10 +285,12 @@ fn keys_drive_the_app_through_the_default_keymap() {
             app.update(a);
         }
     };
-    press(&mut app, KeyCode::Char('2'), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Char('3'), KeyModifiers::NONE);
     assert_eq!(app.tab(), Tab::Sprint);
     press(&mut app, KeyCode::Char('j'), KeyModifiers::NONE);
     assert_eq!(app.selected(Tab::Sprint), 1);
+    press(&mut app, KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(app.tab(), Tab::Standup);
     press(&mut app, KeyCode::BackTab, KeyModifiers::SHIFT);
     assert_eq!(app.tab(), Tab::Cards);
     press(&mut app, KeyCode::Char('G'), KeyModifiers::SHIFT);
@@ -344,7 +349,7 @@ fn filter_narrows_the_list_and_esc_clears_it() {
 #[test]
 fn filter_prompt_esc_clears_and_arrows_move_in_the_list() {
     let mut app = App::new(data());
-    app.update(Action::GoToTab(3));
+    app.update(Action::GoToTab(4));
     app.update(Action::Filter);
     type_text(&mut app, "@acme");
     assert_eq!(app.row_count(Tab::Meetings), 2);
@@ -371,12 +376,12 @@ fn filter_matches_sprint_keys_and_sources() {
     let mut d = data();
     d.snapshot.velocity[1].planned_keys = vec!["PAY-412".into()];
     let mut app = App::new(d);
-    app.update(Action::GoToTab(2));
+    app.update(Action::GoToTab(3));
     app.update(Action::Filter);
     type_text(&mut app, "pay-412");
     assert_eq!(app.visible(Tab::Sprint), [1]);
     app.edit(Edit::Submit);
-    app.update(Action::GoToTab(7));
+    app.update(Action::GoToTab(9));
     app.update(Action::Filter);
     type_text(&mut app, "JIRA ok");
     assert_eq!(app.row_count(Tab::Sync), 1);
@@ -426,7 +431,7 @@ fn palette_sync_is_an_intent() {
 #[test]
 fn explain_steps_through_the_numbers_of_the_row() {
     let mut app = App::new(data());
-    app.update(Action::GoToTab(2));
+    app.update(Action::GoToTab(3));
     app.update(Action::Explain);
     let all = explain::explanations(&app);
     let names: Vec<&str> = all.iter().map(|e| e.metric.as_str()).collect();
@@ -477,11 +482,11 @@ fn explain_lists_the_items_behind_each_number() {
     assert_eq!(cards[0].value, "90 (high)");
     assert_eq!(cards[0].groups[0].1, ["PAY-1 Broken"]);
     assert!(cards[0].definition.contains("70 plus one per open blocker"));
-    app.update(Action::GoToTab(2));
+    app.update(Action::GoToTab(3));
     let sprint = explain::explanations(&app);
     assert_eq!(sprint[0].groups[0].1, ["PAY-10", "PAY-4"]);
     assert_eq!(sprint[1].groups[1].1, ["PAY-7"], "committed, not completed");
-    app.update(Action::GoToTab(3));
+    app.update(Action::GoToTab(4));
     let meetings = explain::explanations(&app);
     assert_eq!(meetings[0].subject, "ann@acme.example");
     assert_eq!(meetings[0].groups[0].1, ["884", "885"]);
@@ -491,7 +496,7 @@ fn explain_lists_the_items_behind_each_number() {
         meetings[0].window
     );
     assert!(meetings[0].definition.contains("union of their attendance"));
-    app.update(Action::GoToTab(7));
+    app.update(Action::GoToTab(9));
     let sync = explain::explanations(&app);
     assert_eq!(sync[0].value, "10");
     assert_eq!(sync[1].value, "3");
@@ -632,8 +637,8 @@ fn mouse_wheel_moves_and_a_click_picks_a_tab() {
     app.set_viewport(160, 48);
     on_mouse(&mut app, &keymap, &mouse(MouseEventKind::ScrollDown, 10, 5));
     assert_eq!(app.selected(Tab::Cards), 1);
-    // " ASYNC Cockpit │ 1 Cards · 2 Sprint · 3 Meetings · 4 Pulse · …"
-    let x = " ASYNC Cockpit │ 1 Cards · 2 Spr".chars().count() as u16;
+    // " ASYNC Cockpit │ 1 Cards · 2 Standup · 3 Sprint · 4 Meetings · …"
+    let x = " ASYNC Cockpit │ 1 Cards · 2 Standup · 3 Spr".chars().count() as u16;
     on_mouse(
         &mut app,
         &keymap,
@@ -647,15 +652,15 @@ fn mouse_wheel_moves_and_a_click_picks_a_tab() {
     );
     assert_eq!(app.tab(), Tab::Sprint, "the brand is no tab");
     // At 80 columns the brand gives way and other tabs shorten:
-    // " 1 Card · 2 Sprint · 3 Meet · 4 Puls · 5 Stra · 6 Docs · 7 Sync"
+    // " 1 Ca · 2 St · 3 Sprint · 4 Me · 5 Pu · 6 St · 7 Do · 8 Co · 9 Sy"
     app.set_viewport(80, 24);
-    let x = " 1 Card · 2 Sprint · 3 Meet · 4 Pu".chars().count() as u16;
+    let x = " 1 Ca · 2 St · 3 Sprint · 4 M".chars().count() as u16;
     on_mouse(
         &mut app,
         &keymap,
         &mouse(MouseEventKind::Down(MouseButton::Left), x, 0),
     );
-    assert_eq!(app.tab(), Tab::Pulse);
+    assert_eq!(app.tab(), Tab::Meetings);
 }
 
 #[test]

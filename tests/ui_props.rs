@@ -12,12 +12,17 @@ use async_cockpit::analytics::sprint::{
 };
 use async_cockpit::analytics::triage::{SprintTriage, TriageItem, TriageParams, TriageReport};
 use async_cockpit::analytics::velocity::SprintVelocity;
+use async_cockpit::config::StandupOrder;
+use async_cockpit::insight::copilot::{Fact, Topic};
+use async_cockpit::insight::standup::{ItemKind, PersonStandup, StandupItem, TeamStandup};
 use async_cockpit::insight::{Card, CardKind, Evidence, Snapshot};
 use async_cockpit::model::{RecordKind, Source, SprintState};
+use async_cockpit::store::StandupFlag;
 use async_cockpit::sync::{SourceReport, SyncEvent};
+use async_cockpit::ui::app::{DraftPart, PostEvent};
 use async_cockpit::ui::input::Edit;
 use async_cockpit::ui::run::render_app_to_buffer;
-use async_cockpit::ui::{Action, App, CockpitData, CockpitEvent, Theme, text};
+use async_cockpit::ui::{Action, App, CockpitData, CockpitEvent, StandupData, Theme, text};
 use jiff::Timestamp;
 use jiff::civil::date;
 use proptest::prelude::*;
@@ -87,7 +92,7 @@ fn data(cards: usize, sprints: usize, people: usize, seed: usize) -> CockpitData
                 completed_points: done,
                 say_do_ratio: (planned > 0.0).then(|| done / planned),
                 unestimated_issues: i % 4,
-                rolling_mean_3: (i % 2 == 0).then_some(done),
+                rolling_mean_3: i.is_multiple_of(2).then_some(done),
                 completed_keys: (0..(i % 6)).map(|k| format!("K-{k}")).collect(),
                 planned_keys: (0..(i % 9)).map(|k| format!("K-{k}")).collect(),
             }
@@ -159,6 +164,69 @@ fn data(cards: usize, sprints: usize, people: usize, seed: usize) -> CockpitData
             .collect(),
         viewer: name(seed + 2),
         role: "engineer".into(),
+        standup: (!seed.is_multiple_of(4)).then(|| standup(people, seed)),
+    }
+}
+
+fn item(i: usize, kind: ItemKind) -> StandupItem {
+    StandupItem {
+        kind,
+        id: format!("ALP-{i}"),
+        title: name(i),
+        detail: i.is_multiple_of(2).then(|| name(i + 1)),
+        link: i.is_multiple_of(3).then(|| format!("https://x.test/{}", name(i))),
+        at: Some(ts(i as i64)),
+    }
+}
+
+/// A standup of `people` people (names with wide characters), some with
+/// nothing, some with many items, one flagged.
+fn standup(people: usize, seed: usize) -> StandupData {
+    let people: Vec<PersonStandup> = (0..people)
+        .map(|p| PersonStandup {
+            person: name(p + seed),
+            done: (0..(p % 3))
+                .map(|i| item(p * 10 + i, ItemKind::IssueDone))
+                .collect(),
+            doing: (0..((p + seed) % 5))
+                .map(|i| item(p * 20 + i, ItemKind::PrOpen))
+                .collect(),
+            blockers: (0..(p % 2))
+                .map(|i| item(p * 30 + i, ItemKind::ChatBlocker))
+                .collect(),
+        })
+        .collect();
+    let flags = people
+        .first()
+        .map(|p| StandupFlag {
+            person: p.person.clone(),
+            by: name(seed),
+            at: ts(1),
+        })
+        .into_iter()
+        .collect();
+    StandupData {
+        team: TeamStandup {
+            team: name(seed),
+            time_zone: "Europe/Berlin".into(),
+            day: date(2025, 3, 3),
+            since: ts(0),
+            as_of: ts(3600),
+            people,
+            unattributed: seed,
+        },
+        flags,
+        time_box_secs: 10 + (seed as u64) * 20,
+        order: if seed.is_multiple_of(2) {
+            StandupOrder::Config
+        } else {
+            StandupOrder::Shuffled
+        },
+        slack_channel: if seed.is_multiple_of(3) {
+            String::new()
+        } else {
+            name(seed)
+        },
     }
 }
 
@@ -333,6 +401,13 @@ enum Step {
     Sync(u8),
     Data(usize, usize, usize, usize),
     Resize(u16, u16),
+    /// The clock moves on this many seconds (the live standup's timer).
+    Tick(u16),
+    /// A drafting job's piece arrives for the latest job (text of name n,
+    /// facts, done, failed) or a post event.
+    Piece(u8, usize),
+    /// A key typed into the copilot's question box.
+    Type(char),
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -369,6 +444,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0u8..5).prop_map(Step::Sync),
         1 => (0usize..40, 0usize..40, 0usize..40, 0usize..8).prop_map(|(a, b, c, d)| Step::Data(a, b, c, d)),
         2 => (1u16..=400, 1u16..=120).prop_map(|(w, h)| Step::Resize(w, h)),
+        1 => (0u16..400).prop_map(Step::Tick),
+        2 => (0u8..6, 0usize..40).prop_map(|(k, n)| Step::Piece(k, n)),
+        2 => proptest::sample::select(vec!['q', '1', 'é', '🚀', '\n']).prop_map(Step::Type),
     ]
 }
 
@@ -413,6 +491,8 @@ proptest! {
         let mut app = App::new(data(shape.0, shape.1, shape.2, shape.3));
         let (mut w, mut h) = size;
         app.set_viewport(w, h);
+        let mut clock = std::time::Instant::now();
+        app.tick(clock);
         for s in steps {
             match s {
                 Step::Act(a) => {
@@ -426,6 +506,49 @@ proptest! {
                 Step::Resize(nw, nh) => {
                     (w, h) = (nw, nh);
                     app.set_viewport(w, h);
+                }
+                Step::Tick(s) => {
+                    clock += std::time::Duration::from_secs(u64::from(s));
+                    app.tick(clock);
+                }
+                Step::Piece(k, n) => {
+                    let job = app.copilot().job.max(app.standup().draft.job);
+                    let part = match k {
+                        0 => DraftPart::Text(format!("{} [F{}]\n", name(n), n % 4)),
+                        1 => DraftPart::Facts((0..n % 6).map(|i| Fact {
+                            id: format!("F{i}"),
+                            topic: Topic::Blockers,
+                            text: name(i + n),
+                            subject: None,
+                            cites: vec![Evidence { label: name(i), url: None }],
+                        }).collect()),
+                        2 => DraftPart::Done(name(n)),
+                        3 => DraftPart::Failed(name(n)),
+                        4 => {
+                            app.on_event(CockpitEvent::Post(PostEvent::Preview {
+                                job: n as u64,
+                                channel: name(n),
+                                text: name(n).repeat(n % 9),
+                            }));
+                            continue;
+                        }
+                        _ => {
+                            app.on_event(CockpitEvent::Post(PostEvent::Posted {
+                                job: n as u64,
+                                result: if n % 2 == 0 { Ok("1.2".into()) } else { Err(name(n)) },
+                            }));
+                            continue;
+                        }
+                    };
+                    app.on_event(CockpitEvent::Draft { job, part });
+                }
+                Step::Type(c) => {
+                    let code = if c == '\n' {
+                        ratatui::crossterm::event::KeyCode::Enter
+                    } else {
+                        ratatui::crossterm::event::KeyCode::Char(c)
+                    };
+                    app.copilot_key(&ratatui::crossterm::event::KeyEvent::from(code));
                 }
             }
             // Selections always point into the filtered lists.

@@ -292,6 +292,7 @@ fn fixture() -> CockpitData {
         sources,
         viewer: "Amara Okafor".into(),
         role: "engineering-manager".into(),
+        standup: None,
     }
 }
 
@@ -337,7 +338,7 @@ fn details_open() {
     app.update(Action::Open);
     insta::assert_snapshot!("cards_detail_80x24", render_app_to_string(&app, 80, 24));
     app.update(Action::Back);
-    app.update(Action::GoToTab(2));
+    app.update(Action::GoToTab(3));
     app.update(Action::Bottom);
     app.update(Action::Up);
     app.update(Action::Open);
@@ -350,7 +351,7 @@ fn details_open() {
 #[test]
 fn live_sync() {
     let mut app = App::new(fixture());
-    app.update(Action::GoToTab(7));
+    app.update(Action::GoToTab(9));
     app.on_sync_event(SyncEvent::Started { source: Source::Jira });
     app.on_sync_event(SyncEvent::Page {
         source: Source::Jira,
@@ -479,7 +480,7 @@ fn explain_overlay() {
         app.update(Action::Explain);
         insta::assert_snapshot!(format!("explain_cards_{w}x{h}"), render_app_to_string(&app, w, h));
         app.update(Action::Back);
-        app.update(Action::GoToTab(2));
+        app.update(Action::GoToTab(3));
         app.update(Action::Bottom);
         app.update(Action::Up);
         app.update(Action::Explain);
@@ -489,7 +490,7 @@ fn explain_overlay() {
             render_app_to_string(&app, w, h)
         );
         app.update(Action::Back);
-        app.update(Action::GoToTab(3));
+        app.update(Action::GoToTab(4));
         app.update(Action::Explain);
         insta::assert_snapshot!(
             format!("explain_meetings_{w}x{h}"),
@@ -502,7 +503,7 @@ fn explain_overlay() {
 fn explain_scrolls_on_a_short_screen() {
     let mut app = App::new(fixture());
     app.set_viewport(60, 14);
-    app.update(Action::GoToTab(2));
+    app.update(Action::GoToTab(3));
     app.update(Action::Explain);
     app.update(Action::NextTab);
     let top = render_app_to_string(&app, 60, 14);
@@ -523,7 +524,7 @@ fn filter_prompt_and_filtered_lists() {
         insta::assert_snapshot!(format!("filter_prompt_{w}x{h}"), render_app_to_string(&app, w, h));
     }
     let mut app = App::new(fixture());
-    app.update(Action::GoToTab(3));
+    app.update(Action::GoToTab(4));
     app.update(Action::Filter);
     type_text(&mut app, "acme");
     app.edit(Edit::Submit);
@@ -736,7 +737,7 @@ fn fixture_with_health() -> CockpitData {
 #[test]
 fn explain_shows_sprint_health_and_focus_when_present() {
     let mut app = App::new(fixture_with_health());
-    app.update(Action::GoToTab(2));
+    app.update(Action::GoToTab(3));
     app.update(Action::Bottom);
     app.update(Action::Up);
     app.update(Action::Up);
@@ -776,7 +777,7 @@ fn explain_shows_sprint_health_and_focus_when_present() {
         app.update(Action::NextTab);
     }
     app.update(Action::Back);
-    app.update(Action::GoToTab(3));
+    app.update(Action::GoToTab(4));
     app.update(Action::Explain);
     app.update(Action::NextTab);
     insta::assert_snapshot!("explain_focus_80x24", render_app_to_string(&app, 80, 24));

@@ -91,6 +91,7 @@ fn app_for(viewer: &Viewer) -> App {
         sources: Vec::new(),
         viewer: viewer.name.clone(),
         role: viewer.role_label(),
+        standup: None,
     };
     let mut app = App::new(data);
     app.set_access(Access::new(viewer, &d.cfg));
@@ -188,7 +189,7 @@ fn strategic_reads_are_audited_once_per_subject_however_many_frames() {
             persist_intent(&store, &em.name, &i, now).unwrap();
         }
     };
-    app.update(Action::GoToTab(5));
+    app.update(Action::GoToTab(6));
     assert_eq!(app.tab(), Tab::Strategic);
     for frame in 0..60 {
         let _ = render_app_to_string(&app, 160, 48);

@@ -170,11 +170,20 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
     };
     let mut snapshot = snapshot;
     super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
+    let mut cfg = cfg;
+    if cfg.standup.slack_channel.is_empty() {
+        // The replay server stays up while the cockpit runs, so the Standup
+        // tab's post key reaches it (it has no chat.postMessage route: the
+        // post fails and says why, keeping the text).
+        cfg.standup.slack_channel = "C0DEMOSTANDUP".into();
+    }
+    let (activity, standup) = super::cockpit_service::standup_data(&store, &cfg, now)?;
     let data = CockpitData {
         snapshot,
         sources: reports,
         role: viewer.role_label(),
         viewer: viewer.name.clone(),
+        standup: Some(standup.clone()),
     };
     // `r` re-syncs against the demo replay server, which stays up meanwhile.
     let session = super::live::Session {
@@ -182,7 +191,7 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         cfg: std::sync::Arc::new(cfg),
         viewer,
     };
-    let result = session.run(data).await;
+    let result = session.run(data, (activity, standup.team)).await;
     server.shutdown().await;
     result?;
     Ok(ExitCode::SUCCESS)

@@ -14,10 +14,12 @@ use anyhow::Context;
 use jiff::Timestamp;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use super::cockpit_service::{Service, standup_data};
 use super::snapshot::compute_snapshot;
 use super::sync_cmd::sync_all;
 use crate::access::{Access, Viewer};
 use crate::config::Config;
+use crate::insight::standup::{Activity, TeamStandup};
 use crate::model::TriageMark;
 use crate::store::{AuditEntry, Store, StoreError};
 use crate::sync::{Progress, SyncEvent};
@@ -60,7 +62,14 @@ pub fn persist_intent(
             }
             Ok(())
         }
-        Intent::Sync | Intent::Copy(_) => Ok(()),
+        // Flags are stored by the cockpit service; the rest writes nothing here.
+        Intent::Sync
+        | Intent::Copy(_)
+        | Intent::DraftStandup { .. }
+        | Intent::Ask { .. }
+        | Intent::PreparePost { .. }
+        | Intent::Post { .. }
+        | Intent::SaveFlags { .. } => Ok(()),
     }
 }
 
@@ -78,7 +87,9 @@ pub(crate) struct Session {
 impl Session {
     /// Runs the cockpit on `data` until the user quits; a sync still running
     /// then is stopped (each page it wrote is whole: pages are transactions).
-    pub(crate) async fn run(self, data: CockpitData) -> anyhow::Result<()> {
+    /// `standup` is the activity and team standup the Standup and Copilot
+    /// tabs draft from (see [`standup_data`]); a sync refreshes it.
+    pub(crate) async fn run(self, data: CockpitData, standup: (Activity, TeamStandup)) -> anyhow::Result<()> {
         let (events_tx, events_rx) = unbounded_channel();
         let (intents_tx, intents_rx) = unbounded_channel();
         let marks = self.store.triage_marks()?;
@@ -87,15 +98,31 @@ impl Session {
             .intents(intents_tx)
             .access(Access::new(&self.viewer, &self.cfg))
             .triage_marks(marks);
-        let worker = tokio::spawn(self.clone().serve(intents_rx, events_tx));
+        let service = Service::new(
+            Arc::clone(&self.store),
+            (*self.cfg).clone(),
+            self.viewer.clone(),
+            standup,
+            None,
+            events_tx.clone(),
+        );
+        let worker = tokio::spawn(self.clone().serve(intents_rx, events_tx, service));
         let result = tokio::task::block_in_place(|| cockpit.run());
         // The cockpit dropped its sender: the worker stops its sync and ends.
         let _ = worker.await;
         result.context("the cockpit failed")
     }
 
-    /// Does what the cockpit asks, in order, until it closes the channel.
-    async fn serve(self, mut intents: UnboundedReceiver<Intent>, events: UnboundedSender<CockpitEvent>) {
+    /// Does what the cockpit asks, in order, until it closes the channel:
+    /// syncs, marks and audits here, drafts, answers, flags and posts by
+    /// `service` (replaced after each sync, so it drafts from fresh activity).
+    async fn serve(
+        self,
+        mut intents: UnboundedReceiver<Intent>,
+        events: UnboundedSender<CockpitEvent>,
+        service: Service,
+    ) {
+        let service = Arc::new(std::sync::Mutex::new(service));
         let mut sync: Option<tokio::task::JoinHandle<()>> = None;
         while let Some(intent) = intents.recv().await {
             match intent {
@@ -103,9 +130,20 @@ impl Session {
                     if sync.as_ref().is_some_and(|j| !j.is_finished()) {
                         continue;
                     }
-                    sync = Some(tokio::spawn(self.clone().sync_and_refresh(events.clone())));
+                    sync = Some(tokio::spawn(
+                        self.clone()
+                            .sync_and_refresh(events.clone(), Arc::clone(&service)),
+                    ));
                 }
                 Intent::Copy(_) => {}
+                i if Service::handles(&i) => match service.lock() {
+                    Ok(s) => s.handle(i),
+                    Err(_) => {
+                        let _ = events.send(CockpitEvent::Notice(
+                            "the standup service stopped after an error; restart the cockpit".into(),
+                        ));
+                    }
+                },
                 other => {
                     let store = Arc::clone(&self.store);
                     let who = self.viewer.name.clone();
@@ -137,7 +175,11 @@ impl Session {
 
     /// Syncs every source with progress to the cockpit, then recomputes the
     /// snapshot (purge, access rules, audit) and sends it.
-    async fn sync_and_refresh(self, events: UnboundedSender<CockpitEvent>) {
+    async fn sync_and_refresh(
+        self,
+        events: UnboundedSender<CockpitEvent>,
+        service: Arc<std::sync::Mutex<Service>>,
+    ) {
         let (tx, mut rx) = unbounded_channel::<SyncEvent>();
         let progress = Progress::new(tx);
         let forward_to = events.clone();
@@ -152,21 +194,35 @@ impl Session {
         drop(progress);
         let _ = forward.await;
         let Session { store, cfg, viewer } = self;
-        let fresh = tokio::task::spawn_blocking(move || -> anyhow::Result<CockpitData> {
-            let now = Timestamp::now();
-            store.purge(now, cfg.retention_days)?;
-            let mut snapshot = compute_snapshot(&store, &cfg, now)?;
-            super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
-            Ok(CockpitData {
-                snapshot,
-                sources: reports,
-                role: viewer.role_label(),
-                viewer: viewer.name.clone(),
-            })
-        })
+        let (store2, cfg2, viewer2) = (Arc::clone(&store), Arc::clone(&cfg), viewer.clone());
+        let fresh = tokio::task::spawn_blocking(
+            move || -> anyhow::Result<(CockpitData, (Activity, TeamStandup))> {
+                let now = Timestamp::now();
+                store.purge(now, cfg.retention_days)?;
+                let mut snapshot = compute_snapshot(&store, &cfg, now)?;
+                super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
+                let (activity, standup) = standup_data(&store, &cfg, now)?;
+                let team = standup.team.clone();
+                let data = CockpitData {
+                    snapshot,
+                    sources: reports,
+                    role: viewer.role_label(),
+                    viewer: viewer.name.clone(),
+                    standup: Some(standup),
+                };
+                Ok((data, (activity, team)))
+            },
+        )
         .await;
         let event = match fresh {
-            Ok(Ok(data)) => CockpitEvent::Data(Box::new(data)),
+            Ok(Ok((data, standup))) => {
+                let fresh_service =
+                    Service::new(store2, (*cfg2).clone(), viewer2, standup, None, events.clone());
+                if let Ok(mut s) = service.lock() {
+                    *s = fresh_service;
+                }
+                CockpitEvent::Data(Box::new(data))
+            }
             Ok(Err(e)) => CockpitEvent::Notice(format!("synced, but the snapshot failed: {e:#}")),
             Err(e) => CockpitEvent::Notice(format!("synced, but the snapshot failed: {e}")),
         };
@@ -214,6 +270,7 @@ mod tests {
                 name: "Greta Moonfield".into(),
                 roles: vec!["engineering-manager".into()],
             };
+            let standup = standup_data(&store, &cfg, now).unwrap_or_else(|e| panic!("{e}"));
             let session = Session {
                 store: Arc::new(store),
                 cfg: Arc::new(cfg),
@@ -221,7 +278,15 @@ mod tests {
             };
             let (events_tx, mut events_rx) = unbounded_channel();
             let (intents_tx, intents_rx) = unbounded_channel();
-            let worker = tokio::spawn(session.clone().serve(intents_rx, events_tx));
+            let service = Service::new(
+                Arc::clone(&session.store),
+                (*session.cfg).clone(),
+                session.viewer.clone(),
+                (standup.0, standup.1.team),
+                Some(now),
+                events_tx.clone(),
+            );
+            let worker = tokio::spawn(session.clone().serve(intents_rx, events_tx, service));
             let send = |i: Intent| intents_tx.send(i).unwrap_or_else(|e| panic!("{e}"));
             send(Intent::Sync);
             // A second `r` while the first runs starts nothing.
@@ -249,6 +314,7 @@ mod tests {
                     CockpitEvent::Sync(_) => {}
                     CockpitEvent::Data(d) => break d,
                     CockpitEvent::Notice(n) => panic!("{n}"),
+                    CockpitEvent::Draft { .. } | CockpitEvent::Post(_) => {}
                 }
             };
             started.sort();

@@ -55,7 +55,7 @@ fn viewer(cfg: &Config) -> Viewer {
 
 /// Writes one audit entry per other person whose individual figures the
 /// viewer is about to see.
-fn audit(store: &Store, viewer: &Viewer, ctx: &CopilotContext) -> anyhow::Result<()> {
+pub(super) fn audit(store: &Store, viewer: &Viewer, ctx: &CopilotContext) -> anyhow::Result<()> {
     let now = Timestamp::now();
     for subject in &ctx.subjects_read {
         store.append_audit(&AuditEntry {

@@ -2,6 +2,7 @@
 //! analytics and UI meet. Errors here are `anyhow` with context; the library
 //! layers below return typed errors.
 
+pub mod cockpit_service;
 mod demo;
 mod doctor;
 mod import;

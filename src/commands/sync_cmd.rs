@@ -388,11 +388,13 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let viewer = Viewer::from_config(&cfg, unix_user().as_deref());
     let mut snapshot = snapshot;
     super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
+    let (activity, standup) = super::cockpit_service::standup_data(&store, &cfg, Timestamp::now())?;
     let data = CockpitData {
         snapshot,
         sources: Vec::new(),
         role: viewer.role_label(),
         viewer: viewer.name.clone(),
+        standup: Some(standup.clone()),
     };
     // The store stays open for the session: `r` syncs in the background.
     super::live::Session {
@@ -400,7 +402,7 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
         cfg: Arc::new(cfg),
         viewer,
     }
-    .run(data)
+    .run(data, (activity, standup.team))
     .await?;
     Ok(ExitCode::SUCCESS)
 }

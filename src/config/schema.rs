@@ -29,6 +29,8 @@ pub struct Config {
     pub confluence: ConfluenceConfig,
     /// LLM provider for drafted text.
     pub llm: LlmConfig,
+    /// The Standup tab: live mode and posting.
+    pub standup: StandupConfig,
 }
 
 impl Default for Config {
@@ -44,6 +46,7 @@ impl Default for Config {
             zoom: ZoomConfig::default(),
             confluence: ConfluenceConfig::default(),
             llm: LlmConfig::default(),
+            standup: StandupConfig::default(),
         }
     }
 }
@@ -303,8 +306,11 @@ pub struct LlmConfig {
     pub base_url: String,
     /// Environment variable holding the API key.
     pub api_key_env: String,
-    /// Request timeout, seconds.
+    /// Seconds to wait for an answer to start (response headers).
     pub timeout_secs: u64,
+    /// Longest wait between two pieces of a streamed answer, seconds: slow
+    /// local models can think for minutes before their first token.
+    pub read_timeout_secs: u64,
     /// Output token cap per answer.
     pub max_output_tokens: u32,
 }
@@ -317,7 +323,43 @@ impl Default for LlmConfig {
             base_url: String::new(),
             api_key_env: String::new(),
             timeout_secs: 60,
+            read_timeout_secs: 120,
             max_output_tokens: 800,
+        }
+    }
+}
+
+/// In which order the live standup calls on people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StandupOrder {
+    /// The order of the `[[people]]` tables.
+    #[default]
+    Config,
+    /// Shuffled, differently each work day (seeded by the day, so everyone
+    /// watching the same standup sees the same order).
+    Shuffled,
+}
+
+/// The Standup tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StandupConfig {
+    /// Time box per person in the live standup, seconds (10-1800).
+    pub time_box_secs: u64,
+    /// Order people are called on in.
+    pub order: StandupOrder,
+    /// Slack channel (id or name) the team standup is posted to; empty:
+    /// posting from the cockpit is off.
+    pub slack_channel: String,
+}
+
+impl Default for StandupConfig {
+    fn default() -> Self {
+        StandupConfig {
+            time_box_secs: 120,
+            order: StandupOrder::Config,
+            slack_channel: String::new(),
         }
     }
 }
@@ -370,6 +412,15 @@ impl Config {
             ));
         }
         self.team.validate()?;
+        if !(10..=1800).contains(&self.standup.time_box_secs) {
+            return Err(violation(
+                "standup.time_box_secs",
+                format!(
+                    "standup.time_box_secs = {} is out of range; use 10 to 1800 seconds",
+                    self.standup.time_box_secs
+                ),
+            ));
+        }
         for (i, p) in self.people.iter().enumerate() {
             if p.name.trim().is_empty() {
                 return Err(violation(

@@ -121,13 +121,16 @@ pub enum LlmError {
         /// Cause.
         detail: String,
     },
-    /// Nothing arrived for `llm.timeout_secs`.
-    #[error("{provider}: no answer within {secs} s (llm.timeout_secs)")]
+    /// Nothing arrived within a limit: `llm.timeout_secs` until the answer
+    /// starts, `llm.read_timeout_secs` between two pieces of it.
+    #[error("{provider}: nothing arrived within {secs} s ({setting})")]
     Timeout {
         /// Provider.
         provider: &'static str,
         /// The limit.
         secs: u64,
+        /// The setting that holds the limit (`llm.timeout_secs`, `llm.read_timeout_secs`).
+        setting: &'static str,
     },
     /// The answer was not in the provider's format.
     #[error("{provider}: the answer is not in the expected format: {detail}")]

@@ -1,5 +1,5 @@
 //! A streamed answer as a [`futures_util::Stream`] of [`Delta`]s: the SSE
-//! body read chunk by chunk (each read under `llm.timeout_secs`), events
+//! body read chunk by chunk (each read under `llm.read_timeout_secs`), events
 //! folded by the wire format, and a last item that is [`Delta::Done`] only
 //! when the provider finished normally (see [`super::transport`]).
 
@@ -92,12 +92,13 @@ impl<'a> StreamRun<'a> {
                         mut st,
                     } = *open;
                     let name = self.p.name();
-                    match tokio::time::timeout(self.p.timeout, resp.chunk()).await {
+                    match tokio::time::timeout(self.p.read_timeout, resp.chunk()).await {
                         Err(_) => {
                             return Some((
                                 Err(LlmError::Timeout {
                                     provider: name,
-                                    secs: self.p.timeout.as_secs(),
+                                    secs: self.p.read_timeout.as_secs(),
+                                    setting: "llm.read_timeout_secs",
                                 }),
                                 self,
                             ));

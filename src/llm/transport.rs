@@ -35,10 +35,10 @@ use crate::config::{LlmConfig, LlmProviderKind};
 use crate::model::Source;
 use crate::sources::http::{Auth, HttpClient, HttpError, Streaming};
 
-/// `HttpClient` names its provider with a record [`Source`]; LLM traffic has
-/// none of its own, and every `HttpError` is mapped to an [`LlmError`] naming
-/// the LLM provider, so this label never reaches a message.
-const HTTP_LABEL: Source = Source::Github;
+/// `HttpClient` names its provider with a [`Source`]; LLM traffic is
+/// [`Source::Llm`] (every `HttpError` is also mapped to an [`LlmError`]
+/// naming the LLM provider itself).
+const HTTP_LABEL: Source = Source::Llm;
 /// Requests one provider object may make (retries included).
 const REQUEST_BUDGET: u32 = 200;
 /// The most of an error body read for classification.
@@ -91,6 +91,8 @@ pub(crate) struct HttpProvider {
     key_headers: Vec<(&'static str, Zeroizing<String>)>,
     pub(super) key_source: String,
     pub(super) timeout: Duration,
+    /// Longest wait between two pieces of an answer (`llm.read_timeout_secs`).
+    pub(super) read_timeout: Duration,
     retry: RetryPolicy,
 }
 
@@ -168,7 +170,11 @@ impl HttpProvider {
                 k.source,
             ),
         };
-        let http = HttpClient::new(HTTP_LABEL, base, auth, REQUEST_BUDGET)
+        let read_timeout = Duration::from_secs(cfg.read_timeout_secs.max(1));
+        // The client's own read timeout is a backstop a little longer than
+        // ours, so a stalled stream ends with our error naming the setting.
+        let backstop = read_timeout + Duration::from_secs(5);
+        let http = HttpClient::with_read_timeout(HTTP_LABEL, base, auth, REQUEST_BUDGET, backstop)
             .map_err(|e| LlmError::Config(format!("llm.base_url {base:?}: {}", policy_reason(&e))))?;
         Ok(HttpProvider {
             kind: cfg.provider,
@@ -178,6 +184,7 @@ impl HttpProvider {
             key_headers,
             key_source,
             timeout: Duration::from_secs(cfg.timeout_secs.max(1)),
+            read_timeout,
             retry: RetryPolicy::default(),
         })
     }
@@ -231,6 +238,7 @@ impl HttpProvider {
                     return Err(LlmError::Timeout {
                         provider: self.name(),
                         secs: self.timeout.as_secs(),
+                        setting: "llm.timeout_secs",
                     });
                 }
                 Ok(Err(e)) => return Err(self.map_http(e)),
@@ -303,11 +311,12 @@ impl HttpProvider {
         let mut resp = self.open(false, self.body(req, false)).await?;
         let mut bytes = Vec::new();
         loop {
-            match tokio::time::timeout(self.timeout, resp.chunk()).await {
+            match tokio::time::timeout(self.read_timeout, resp.chunk()).await {
                 Err(_) => {
                     return Err(LlmError::Timeout {
                         provider: self.name(),
-                        secs: self.timeout.as_secs(),
+                        secs: self.read_timeout.as_secs(),
+                        setting: "llm.read_timeout_secs",
                     });
                 }
                 Ok(Err(_)) => {

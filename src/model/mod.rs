@@ -39,6 +39,9 @@ pub enum Source {
     SlackExport,
     /// WebVTT files (`import vtt`).
     Vtt,
+    /// An LLM provider (the HTTP client's label for LLM calls; no record
+    /// carries it).
+    Llm,
 }
 
 impl Source {
@@ -53,6 +56,7 @@ impl Source {
             Source::Git => "git",
             Source::SlackExport => "slack_export",
             Source::Vtt => "vtt",
+            Source::Llm => "llm",
         }
     }
 }

@@ -227,6 +227,9 @@ impl std::fmt::Debug for HttpClient {
     }
 }
 
+/// Longest wait between two reads of a response body, by default.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl HttpClient {
     /// A client for `provider` rooted at `base_url`, with at most `budget`
     /// requests per run.
@@ -235,6 +238,21 @@ impl HttpClient {
     /// [`HttpError::Policy`] when `base_url` is plain http to a non-loopback
     /// host or malformed; [`HttpError::Network`] when the TLS stack cannot start.
     pub fn new(provider: Source, base_url: &str, auth: Auth, budget: u32) -> Result<HttpClient, HttpError> {
+        Self::with_read_timeout(provider, base_url, auth, budget, READ_TIMEOUT)
+    }
+
+    /// As [`HttpClient::new`], with another longest wait between two reads
+    /// of a response body (LLM streams from slow local models need minutes).
+    ///
+    /// # Errors
+    /// As [`HttpClient::new`].
+    pub fn with_read_timeout(
+        provider: Source,
+        base_url: &str,
+        auth: Auth,
+        budget: u32,
+        read_timeout: Duration,
+    ) -> Result<HttpClient, HttpError> {
         let base = check_base_url(base_url).map_err(|source| HttpError::Policy { provider, source })?;
         let inner = reqwest::Client::builder()
             .user_agent(USER_AGENT)
@@ -242,7 +260,7 @@ impl HttpClient {
             .tls_version_min(reqwest::tls::Version::TLS_1_2)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
-            .read_timeout(Duration::from_secs(30))
+            .read_timeout(read_timeout)
             .build()
             .map_err(|e| HttpError::Network {
                 provider,

@@ -42,12 +42,14 @@
 pub mod crypto;
 mod fsutil;
 pub mod keys;
+mod marks;
 mod retention;
 mod tables;
 mod triage;
 
 pub use fsutil::{create_private_dir, ensure_private_file};
 pub use keys::{KeySource, init_key_file};
+pub use marks::StandupFlag;
 pub use retention::PurgeReport;
 pub use tables::{AuditEntry, LlmOutput};
 

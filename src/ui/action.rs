@@ -61,12 +61,30 @@ pub enum Action {
     Note,
     /// Copy the triage summary as Markdown (OSC 52, works over SSH).
     Copy,
+    /// Start or end the live standup (Standup tab).
+    LiveStandup,
+    /// Live standup: the next person (else: move down).
+    NextPerson,
+    /// Live standup: the previous person (else: move up).
+    PrevPerson,
+    /// Flag (or unflag) a blocker for the person speaking or selected; stored sealed.
+    FlagBlocker,
+    /// Switch the live standup's order between config order and shuffled.
+    ShuffleOrder,
+    /// Draft the standup text of the selected person (the speaker, live).
+    Draft,
+    /// Draft the team's standup text.
+    DraftTeam,
+    /// Post the team standup to Slack, after showing exactly what will be posted.
+    PostStandup,
+    /// Ask the copilot a question (Copilot tab; keys then type the question).
+    Ask,
 }
 
 impl Action {
     /// Every action without a parameter, in help order; with
     /// [`Action::GoToTab`] these are all there are.
-    pub const SIMPLE: [Action; 24] = [
+    pub const SIMPLE: [Action; 33] = [
         Action::NextTab,
         Action::PrevTab,
         Action::Up,
@@ -83,6 +101,15 @@ impl Action {
         Action::Palette,
         Action::Help,
         Action::Quit,
+        Action::LiveStandup,
+        Action::NextPerson,
+        Action::PrevPerson,
+        Action::FlagBlocker,
+        Action::ShuffleOrder,
+        Action::Draft,
+        Action::DraftTeam,
+        Action::PostStandup,
+        Action::Ask,
         Action::Triage,
         Action::Sort,
         Action::MarkKeep,
@@ -121,6 +148,15 @@ impl Action {
             Action::MarkOwner => "Triage: needs an owner",
             Action::Note => "Triage: write a note",
             Action::Copy => "Copy the triage summary (Markdown)",
+            Action::LiveStandup => "Start or end the live standup",
+            Action::NextPerson => "Live standup: next person",
+            Action::PrevPerson => "Live standup: previous person",
+            Action::FlagBlocker => "Flag or unflag a blocker for the person",
+            Action::ShuffleOrder => "Standup order: config or shuffled",
+            Action::Draft => "Draft the selected person's standup",
+            Action::DraftTeam => "Draft the team standup",
+            Action::PostStandup => "Post the team standup to Slack",
+            Action::Ask => "Ask the copilot a question",
         }
     }
 
@@ -152,6 +188,15 @@ impl Action {
             Action::MarkOwner => "mark_owner",
             Action::Note => "note",
             Action::Copy => "copy",
+            Action::LiveStandup => "live_standup",
+            Action::NextPerson => "next_person",
+            Action::PrevPerson => "prev_person",
+            Action::FlagBlocker => "flag_blocker",
+            Action::ShuffleOrder => "shuffle_order",
+            Action::Draft => "draft",
+            Action::DraftTeam => "draft_team",
+            Action::PostStandup => "post_standup",
+            Action::Ask => "ask",
         }
     }
 
@@ -175,15 +220,25 @@ impl Action {
             Action::Palette => 311,
             Action::Help => 312,
             Action::Quit => 313,
-            // The Sprint tab's own keys come last: a short screen cuts them first.
-            Action::Triage => 400,
-            Action::Sort => 401,
-            Action::MarkKeep => 402,
-            Action::MarkMove => 403,
-            Action::MarkSplit => 404,
-            Action::MarkOwner => 405,
-            Action::Note => 406,
-            Action::Copy => 407,
+            Action::Triage => 600,
+            Action::Sort => 601,
+            Action::MarkKeep => 602,
+            Action::MarkMove => 603,
+            Action::MarkSplit => 604,
+            Action::MarkOwner => 605,
+            Action::Note => 606,
+            Action::Copy => 607,
+            // Tab-specific keys come last, in tab order (Standup and Copilot,
+            // then the Sprint tab's triage): a short screen cuts them first.
+            Action::LiveStandup => 400,
+            Action::NextPerson => 401,
+            Action::PrevPerson => 402,
+            Action::FlagBlocker => 403,
+            Action::ShuffleOrder => 404,
+            Action::Draft => 405,
+            Action::DraftTeam => 406,
+            Action::PostStandup => 407,
+            Action::Ask => 408,
         }
     }
 }
@@ -245,6 +300,15 @@ mod tests {
                 | Action::MarkOwner
                 | Action::Note
                 | Action::Copy => {}
+                Action::LiveStandup
+                | Action::NextPerson
+                | Action::PrevPerson
+                | Action::FlagBlocker
+                | Action::ShuffleOrder
+                | Action::Draft
+                | Action::DraftTeam
+                | Action::PostStandup
+                | Action::Ask => {}
                 Action::GoToTab(_) => panic!("go_to_tab takes a parameter"),
             }
         }

@@ -1,7 +1,9 @@
 //! The `?` overlay: every key binding and what it does.
 //!
 //! Generated from the [`Keymap`], never written by hand, so it cannot drift
-//! from the keys that actually work. Must not: hold state.
+//! from the keys that actually work. When the rows do not fit the screen's
+//! height they are laid out in two columns; what still does not fit ends in
+//! a line saying how many more there are. Must not: hold state.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -29,8 +31,20 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let key_w = rows.iter().map(|r| text::width(&r.keys)).max().unwrap_or(0);
     let desc_w = rows.iter().map(|r| text::width(&r.desc)).max().unwrap_or(0);
     // Borders (2) + padding (2) + gap (2).
-    let want_w = (key_w + desc_w + 6) as u16;
-    let want_h = rows.len() as u16 + 2;
+    let one_w = (key_w + desc_w + 6) as u16;
+    // Too many rows for the screen: two columns side by side (a gap of 3).
+    let columns: usize = if rows.len() as u16 + 2 > area.height && area.width >= 60 {
+        2
+    } else {
+        1
+    };
+    let per_column = rows.len().div_ceil(columns);
+    let want_w = if columns == 2 {
+        (2 * (key_w + desc_w + 2) + 3 + 4) as u16
+    } else {
+        one_w
+    };
+    let want_h = per_column as u16 + 2;
     let rect = area.centered(
         Constraint::Length(want_w.min(area.width)),
         Constraint::Length(want_h.min(area.height)),
@@ -39,33 +53,68 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         return;
     }
     let inner_w = usize::from(rect.width.saturating_sub(4));
-    let key_col = key_w.min(inner_w / 2);
-    let desc_col = inner_w.saturating_sub(key_col + 2);
-    // Rows that do not fit end in a line saying how many, and where they are.
-    let room = usize::from(rect.height.saturating_sub(2));
-    let hidden = rows.len().saturating_sub(room);
-    let shown = if hidden > 0 {
-        room.saturating_sub(1)
-    } else {
-        rows.len()
-    };
-    let mut lines: Vec<Line> = rows[..shown]
-        .iter()
-        .map(|r| {
-            let prompt = r.keys == PROMPT_KEYS;
-            let (key_style, desc_style) = if prompt {
-                (theme.muted(), theme.muted())
-            } else {
-                (theme.surface().patch(theme.accent()), theme.surface())
-            };
-            Line::from(vec![
-                Span::styled(text::pad(&r.keys, key_col), key_style),
-                Span::styled("  ", theme.surface()),
-                Span::styled(text::truncate(&r.desc, desc_col), desc_style),
-            ])
+    let col_w = (inner_w.saturating_sub(3 * (columns - 1))) / columns;
+    // Each column's keys are as wide as its widest, at most half the column.
+    let key_cols: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .skip(c * per_column)
+                .take(per_column)
+                // The fixed prompt row may be cut rather than widen a column.
+                .filter(|r| columns == 1 || r.keys != PROMPT_KEYS)
+                .map(|r| text::width(&r.keys))
+                .max()
+                .unwrap_or(0)
+                .min(col_w / 2)
         })
         .collect();
-    if hidden > 0 && room > 0 {
+    let cell = |r: &HelpRow, key_col: usize| -> Vec<Span<'static>> {
+        let desc_col = col_w.saturating_sub(key_col + 2);
+        let prompt = r.keys == PROMPT_KEYS;
+        let (key_style, desc_style) = if prompt {
+            (theme.muted(), theme.muted())
+        } else {
+            (theme.surface().patch(theme.accent()), theme.surface())
+        };
+        vec![
+            Span::styled(text::pad(&text::truncate(&r.keys, key_col), key_col), key_style),
+            Span::styled("  ", theme.surface()),
+            Span::styled(
+                text::pad(&text::truncate(&r.desc, desc_col), desc_col),
+                desc_style,
+            ),
+        ]
+    };
+    // Rows that still do not fit end in a line saying how many, and where they are.
+    let room = usize::from(rect.height.saturating_sub(2));
+    let shown_per_column = if per_column > room {
+        room.saturating_sub(1)
+    } else {
+        per_column
+    };
+    let mut lines: Vec<Line> = (0..shown_per_column)
+        .map(|i| {
+            let mut spans = Vec::new();
+            for (c, key_col) in key_cols.iter().enumerate() {
+                if let Some(r) = rows.get(c * per_column + i) {
+                    if c > 0 {
+                        spans.push(Span::styled("   ", theme.surface()));
+                    }
+                    spans.extend(cell(r, *key_col));
+                }
+            }
+            Line::from(spans)
+        })
+        .collect();
+    if shown_per_column < per_column && room > 0 {
+        let shown: usize = (0..columns)
+            .map(|c| {
+                rows.len()
+                    .saturating_sub(c * per_column)
+                    .min(per_column)
+                    .min(shown_per_column)
+            })
+            .sum();
         let more = rows.len() - shown;
         let palette = keymap
             .key_for(Action::Palette)

@@ -454,7 +454,10 @@ mod tests {
         assert_eq!(find("Quit").as_deref(), Some("q, ctrl-c"));
         assert_eq!(find("Go to tab by number").as_deref(), Some("1-9"));
         assert_eq!(find("Move down").as_deref(), Some("j, down"));
-        assert_eq!(rows.len(), 25);
+        assert_eq!(find("Live standup: next person").as_deref(), Some("n"));
+        assert_eq!(find("Ask the copilot a question").as_deref(), Some("a"));
+        assert_eq!(find("Triage: write a note").as_deref(), Some("N"));
+        assert_eq!(rows.len(), 34);
         assert_eq!(find("Command palette").as_deref(), Some(":, ctrl-p"));
         assert_eq!(find("Move down one page").as_deref(), Some("pagedown, ctrl-d"));
     }

@@ -37,7 +37,7 @@ pub mod tui;
 pub mod view;
 
 pub use action::Action;
-pub use app::{App, CockpitEvent, Intent, Overlay, Tab};
+pub use app::{App, CockpitEvent, Intent, Overlay, StandupData, Tab};
 pub use keymap::{Keymap, KeymapError};
 pub use run::{Cockpit, render_app_to_string, render_to_string, run_cockpit, run_cockpit_with};
 pub use settings::UiSettings;
@@ -59,4 +59,8 @@ pub struct CockpitData {
     pub viewer: String,
     /// Their role, for the status line (`engineer`, `engineering-manager`).
     pub role: String,
+    /// The Standup tab's standup (none when the caller has no activity to
+    /// compute it from).
+    #[serde(default)]
+    pub standup: Option<StandupData>,
 }

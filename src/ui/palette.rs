@@ -264,8 +264,12 @@ mod tests {
     #[test]
     fn fuzzy_query_finds_the_best_entry_first() {
         let first = |q: &str| typed(q).matches().first().map(|(e, _)| e.action);
-        assert_eq!(first("sprint"), Some(Action::GoToTab(2)));
-        assert_eq!(first("meet"), Some(Action::GoToTab(3)));
+        assert_eq!(first("sprint"), Some(Action::GoToTab(3)));
+        assert_eq!(first("meet"), Some(Action::GoToTab(4)));
+        assert_eq!(first("copilot"), Some(Action::GoToTab(8)));
+        assert_eq!(first("pulse"), Some(Action::GoToTab(5)));
+        assert_eq!(first("live standup"), Some(Action::LiveStandup));
+        assert_eq!(first("post"), Some(Action::PostStandup));
         assert_eq!(first("expl"), Some(Action::Explain));
         assert_eq!(first("quit"), Some(Action::Quit));
         assert_eq!(first("sync now"), Some(Action::Sync));

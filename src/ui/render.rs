@@ -53,6 +53,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
         Tab::Strategic => tabs::strategic::render(frame, body, app, theme),
         Tab::Docs => tabs::docs::render(frame, body, app, theme),
         Tab::Sync => tabs::sync::render(frame, body, app, theme),
+        Tab::Standup => tabs::standup::render(frame, body, app, theme, keymap),
+        Tab::Copilot => tabs::copilot::render(frame, body, app, theme, keymap),
     }
     problem_lines(frame, problems, app, theme, keymap);
     match app.prompt() {

@@ -39,9 +39,13 @@ pub const FRAME: Duration = Duration::from_millis(16);
 const POLL_LIVE: Duration = Duration::from_millis(100);
 /// How long to wait for a key otherwise (bounds the reaction to SIGTERM).
 const POLL_IDLE: Duration = Duration::from_millis(250);
+/// How long to wait for a key while a draft or answer streams in: events
+/// on the channel do not wake the terminal poll, so it is kept short then
+/// (text shows within a few ms of arriving; idle costs nothing).
+pub const POLL_STREAMING: Duration = Duration::from_millis(4);
 
 /// Where events besides keys come from.
-enum Inbox {
+pub(crate) enum Inbox {
     None,
     Sync(UnboundedReceiver<SyncEvent>),
     Events(UnboundedReceiver<CockpitEvent>),
@@ -91,6 +95,7 @@ pub struct Cockpit {
     data: CockpitData,
     inbox: Inbox,
     intents: Option<UnboundedSender<Intent>>,
+    can_sync: bool,
     settings: UiSettings,
     access: Option<crate::access::Access>,
     marks: Vec<crate::model::TriageMark>,
@@ -103,6 +108,7 @@ impl Cockpit {
             data,
             inbox: Inbox::None,
             intents: None,
+            can_sync: true,
             settings: UiSettings::from_env(),
             access: None,
             marks: Vec::new(),
@@ -141,6 +147,13 @@ impl Cockpit {
         self
     }
 
+    /// Says that whoever reads the intents cannot run a sync (it drafts,
+    /// answers and posts): `r` then says so instead of waiting forever.
+    pub fn without_sync(mut self) -> Cockpit {
+        self.can_sync = false;
+        self
+    }
+
     /// Replaces the settings read from the environment (theme, mouse, config folder).
     pub fn settings(mut self, settings: UiSettings) -> Cockpit {
         self.settings = settings;
@@ -153,6 +166,7 @@ impl Cockpit {
             data,
             mut inbox,
             intents,
+            can_sync,
             settings,
             access,
             marks,
@@ -168,30 +182,20 @@ impl Cockpit {
             tracing::warn!(problem = %p, "cockpit set-up");
             app.report_problem(p);
         }
-        app.set_can_request_sync(intents.is_some());
+        app.set_can_request_sync(intents.is_some() && can_sync);
         let signals = ShutdownSignals::register()?;
         let mut guard = TerminalGuard::enter_with(settings.mouse)?;
         let terminal = guard.terminal_mut();
         let size = terminal.size()?;
         app.set_viewport(size.width, size.height);
-        let mut last_frame: Option<Instant> = None;
+        let mut pacer = Pacer::default();
         while !signals.requested() {
-            inbox.drain(&mut app);
-            if app.should_quit() {
+            let Some(wait) = pacer.turn(&mut app, &mut inbox, Instant::now(), |app| {
+                draw(terminal, app, &theme, &keymap)
+            })?
+            else {
                 break;
-            }
-            let mut wait = if inbox.is_open() { POLL_LIVE } else { POLL_IDLE };
-            if app.is_dirty() {
-                let now = Instant::now();
-                match last_frame.map(|t| t + FRAME).filter(|due| *due > now) {
-                    Some(due) => wait = due - now,
-                    None => {
-                        draw(terminal, &app, &theme, &keymap)?;
-                        app.mark_drawn();
-                        last_frame = Some(now);
-                    }
-                }
-            }
+            };
             if event::poll(wait)? {
                 // Coalesce: take every pending event before drawing again.
                 loop {
@@ -221,6 +225,129 @@ impl Cockpit {
         }
         drop(guard);
         Ok(())
+    }
+}
+
+/// The loop's pacing, apart from the terminal: applies what arrived, draws
+/// when something changed and a frame is due, and says how long to wait for
+/// a key. The real loop and [`Headless`] share it.
+#[derive(Debug, Default)]
+struct Pacer {
+    last_frame: Option<Instant>,
+}
+
+impl Pacer {
+    /// One turn at `now`: drains `inbox` into `app`, ticks its clock, draws
+    /// with `draw` when dirty and due. Returns how long to wait for input,
+    /// or `None` when the app asked to quit.
+    fn turn(
+        &mut self,
+        app: &mut App,
+        inbox: &mut Inbox,
+        now: Instant,
+        draw: impl FnOnce(&App) -> io::Result<()>,
+    ) -> io::Result<Option<Duration>> {
+        inbox.drain(app);
+        app.tick(now);
+        if app.should_quit() {
+            return Ok(None);
+        }
+        let mut wait = if app.is_streaming() {
+            POLL_STREAMING
+        } else if inbox.is_open() {
+            POLL_LIVE
+        } else {
+            POLL_IDLE
+        };
+        if app.is_dirty() {
+            match self.last_frame.map(|t| t + FRAME).filter(|due| *due > now) {
+                Some(due) => wait = wait.min(due - now),
+                None => {
+                    draw(app)?;
+                    app.mark_drawn();
+                    self.last_frame = Some(now);
+                }
+            }
+        }
+        Ok(Some(wait))
+    }
+}
+
+/// The event loop without a terminal: the same pacing as [`Cockpit::run`]
+/// drawing on an off-screen buffer, for benchmarks of the event path (an
+/// event sent on the channel → the frame that shows it).
+pub struct Headless {
+    app: App,
+    inbox: Inbox,
+    pacer: Pacer,
+    terminal: Terminal<TestBackend>,
+    theme: Theme,
+    keymap: Keymap,
+    frames: u64,
+}
+
+impl Headless {
+    /// A loop over `data` of `width`×`height`, fed by `events`.
+    pub fn new(
+        data: CockpitData,
+        events: UnboundedReceiver<CockpitEvent>,
+        width: u16,
+        height: u16,
+    ) -> Headless {
+        let terminal = match Terminal::new(TestBackend::new(width, height)) {
+            Ok(t) => t,
+            Err(never) => match never {},
+        };
+        let mut app = App::new(data);
+        app.set_viewport(width, height);
+        Headless {
+            app,
+            inbox: Inbox::Events(events),
+            pacer: Pacer::default(),
+            terminal,
+            theme: Theme::default_theme(),
+            keymap: Keymap::builtin(),
+            frames: 0,
+        }
+    }
+
+    /// The app, to drive with actions.
+    pub fn app_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+
+    /// One turn of the loop at `now` (see [`Cockpit::run`]): returns how long
+    /// the real loop would wait for a key, or `None` after quit.
+    ///
+    /// # Errors
+    /// None in practice (the off-screen backend cannot fail).
+    pub fn turn(&mut self, now: Instant) -> io::Result<Option<Duration>> {
+        let Headless {
+            app,
+            inbox,
+            pacer,
+            terminal,
+            theme,
+            keymap,
+            frames,
+        } = self;
+        pacer.turn(app, inbox, now, |app| {
+            *frames += 1;
+            match terminal.draw(|f| render(f, app, theme, keymap)) {
+                Ok(_) => Ok(()),
+                Err(never) => match never {},
+            }
+        })
+    }
+
+    /// Frames drawn so far.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// The last frame drawn.
+    pub fn buffer(&self) -> &Buffer {
+        self.terminal.backend().buffer()
     }
 }
 
@@ -256,9 +383,12 @@ pub fn run_cockpit_with(
     cockpit.run()
 }
 
-/// Applies a key: typed into the open prompt, else through the keymap.
+/// Applies a key: typed into the copilot's question box or the open
+/// prompt, else through the keymap.
 pub fn on_key(app: &mut App, keymap: &Keymap, key: &KeyEvent) -> Option<Intent> {
-    if app.text_mode() {
+    if app.copilot_editing() {
+        app.copilot_key(key)
+    } else if app.text_mode() {
         Edit::from_key(key).and_then(|e| app.edit(e))
     } else {
         keymap.action_for(key).and_then(|a| app.update(a))

@@ -180,6 +180,24 @@ pub fn visible(
             .collect(),
         // Listed from the app's cached rows (`app::lists`).
         Tab::Pulse | Tab::Strategic | Tab::Docs => Vec::new(),
+        Tab::Standup => data.standup.as_ref().map_or_else(Vec::new, |s| {
+            (0..s.team.people.len())
+                .filter(|&i| {
+                    let p = &s.team.people[i];
+                    let mut f = vec![p.person.as_str()];
+                    f.extend(
+                        p.done
+                            .iter()
+                            .chain(&p.doing)
+                            .chain(&p.blockers)
+                            .map(|x| x.id.as_str()),
+                    );
+                    keep(f)
+                })
+                .collect()
+        }),
+        // The app lists the cited facts itself: they are its state, not data.
+        Tab::Copilot => Vec::new(),
     }
 }
 
@@ -196,6 +214,13 @@ pub fn row_key(tab: Tab, data: &CockpitData, people: &[PersonLoad], sources: &[S
         Tab::Meetings => people.get(i).map(|p| p.person.clone()).unwrap_or_default(),
         Tab::Sync => sources.get(i).map(|s| s.as_str().to_string()).unwrap_or_default(),
         Tab::Pulse | Tab::Strategic | Tab::Docs => String::new(),
+        Tab::Standup => data
+            .standup
+            .as_ref()
+            .and_then(|s| s.team.people.get(i))
+            .map(|p| p.person.clone())
+            .unwrap_or_default(),
+        Tab::Copilot => i.to_string(),
     }
 }
 
@@ -209,5 +234,7 @@ pub fn noun(tab: Tab) -> &'static str {
         Tab::Strategic => "people",
         Tab::Docs => "epics",
         Tab::Sync => "sources",
+        Tab::Standup => "people",
+        Tab::Copilot => "cited facts",
     }
 }

@@ -12,12 +12,20 @@
 //! ([`App::visible`]); selections index that filtered list and follow their
 //! row (by identity, see [`super::view::row_key`]) when data or filter change.
 
+mod copilot;
+mod events;
 mod lists;
+mod post;
+mod standup;
 mod strategic;
 mod sync;
 mod triage;
 
+pub use copilot::{CopilotState, MAX_QUESTION};
+pub use events::{CockpitEvent, Intent};
 pub use lists::{PulseRow, min_group, pulse_rows};
+pub use post::{PostEvent, PostFlow};
+pub use standup::{DraftPart, DraftStatus, Live, StandupData, StandupDraft, StandupState, mm_ss, shuffled};
 pub use strategic::{PersonDetail, person_details};
 pub use sync::SyncStatus;
 pub use triage::{TriageRow, TriageSort, TriageState};
@@ -30,14 +38,15 @@ use super::input::{Edit, LineInput};
 use super::palette::{Outcome, Palette};
 use super::view::{self, MeetingGrid, PersonLoad};
 use crate::access::{Access, ReadLedger};
-use crate::model::{Source, TriageDecision};
-use crate::sync::SyncEvent;
+use crate::model::Source;
 
 /// The cockpit's tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     /// Ranked intelligence cards.
     Cards,
+    /// Done / doing / blockers per person; the live standup.
+    Standup,
     /// Velocity per sprint.
     Sprint,
     /// Meeting load.
@@ -48,6 +57,8 @@ pub enum Tab {
     Strategic,
     /// Documentation coverage and staleness.
     Docs,
+    /// Questions answered from the team's facts.
+    Copilot,
     /// Sources and sync progress.
     Sync,
 }
@@ -57,13 +68,15 @@ const TABS: usize = Tab::ALL.len();
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Cards,
+        Tab::Standup,
         Tab::Sprint,
         Tab::Meetings,
         Tab::Pulse,
         Tab::Strategic,
         Tab::Docs,
+        Tab::Copilot,
         Tab::Sync,
     ];
 
@@ -71,11 +84,13 @@ impl Tab {
     pub fn title(self) -> &'static str {
         match self {
             Tab::Cards => "Cards",
+            Tab::Standup => "Standup",
             Tab::Sprint => "Sprint",
             Tab::Meetings => "Meetings",
             Tab::Pulse => "Pulse",
             Tab::Strategic => "Strategic",
             Tab::Docs => "Docs",
+            Tab::Copilot => "Copilot",
             Tab::Sync => "Sync",
         }
     }
@@ -95,60 +110,6 @@ impl Tab {
     fn offset(self, by: isize) -> Tab {
         let n = Tab::ALL.len() as isize;
         Tab::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
-    }
-}
-
-/// Something the app asks of the world outside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Intent {
-    /// Start a sync of every source.
-    Sync,
-    /// Store an issue's triage decision and note (sealed); the receiver
-    /// stamps who and when. No decision and an empty note clear the mark.
-    SaveTriage {
-        /// Sprint id.
-        sprint_id: u64,
-        /// Issue key.
-        key: String,
-        /// Decision.
-        decision: Option<TriageDecision>,
-        /// Note.
-        note: String,
-    },
-    /// Write one audit record per subject: the viewer read their individual
-    /// figures on `view` (see [`crate::access::ReadLedger`]).
-    Audit {
-        /// The audit view (`cockpit.strategic`).
-        view: String,
-        /// The people read.
-        subjects: Vec<String>,
-    },
-    /// Put this text on the clipboard (the run loop writes OSC 52 to the
-    /// terminal, so it works over SSH).
-    Copy(String),
-}
-
-/// What the caller feeds the running cockpit besides keys.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CockpitEvent {
-    /// Progress of a running sync.
-    Sync(SyncEvent),
-    /// A fresh snapshot (after a background sync): replaces what is shown,
-    /// keeping tab, selections (by identity), filters and overlays.
-    Data(Box<CockpitData>),
-    /// A one-off note for the status line (a triage mark could not be saved).
-    Notice(String),
-}
-
-impl From<SyncEvent> for CockpitEvent {
-    fn from(e: SyncEvent) -> CockpitEvent {
-        CockpitEvent::Sync(e)
-    }
-}
-
-impl From<CockpitData> for CockpitEvent {
-    fn from(d: CockpitData) -> CockpitEvent {
-        CockpitEvent::Data(Box::new(d))
     }
 }
 
@@ -196,6 +157,12 @@ pub struct App {
     page: usize,
     viewport: (u16, u16),
     sync: SyncStatus,
+    standup: StandupState,
+    copilot: CopilotState,
+    /// Last job id handed out.
+    jobs: u64,
+    /// The clock as last given to [`App::tick`].
+    clock: Option<std::time::Instant>,
     dirty: bool,
     quit: bool,
 }
@@ -242,9 +209,14 @@ impl App {
             page: 12,
             viewport: (80, 24),
             sync: SyncStatus::default(),
+            standup: StandupState::default(),
+            copilot: CopilotState::default(),
+            jobs: 0,
+            clock: None,
             dirty: true,
             quit: false,
         };
+        app.standup = StandupState::from_data(app.data.standup.as_ref());
         app.derive_lists();
         for tab in Tab::ALL {
             app.refilter(tab, None);
@@ -274,6 +246,10 @@ impl App {
         if data.snapshot.as_of != self.data.snapshot.as_of || data.snapshot.site != self.data.snapshot.site {
             // Fresh figures: a view reads them anew.
             self.ledger.reset();
+        }
+        if data.standup.as_ref().map(|s| s.team.day) != self.data.standup.as_ref().map(|s| s.team.day) {
+            // Another standup day: its own flags, and no live standup carried over.
+            self.standup = StandupState::from_data(data.standup.as_ref());
         }
         self.data = data;
         self.derive_lists();
@@ -363,7 +339,10 @@ impl App {
     /// Whether keys type text (the palette or the filter prompt is open):
     /// the caller then sends them to [`App::edit`] instead of the keymap.
     pub fn text_mode(&self) -> bool {
-        self.prompt.is_some() || self.triage.note.is_some() || matches!(self.overlay, Overlay::Palette(_))
+        self.prompt.is_some()
+            || self.triage.note.is_some()
+            || matches!(self.overlay, Overlay::Palette(_))
+            || self.copilot_editing()
     }
 
     /// Problems found at start (a broken keymap or theme), shown until dismissed.
@@ -435,6 +414,8 @@ impl App {
             Tab::Strategic => self.persons.len(),
             Tab::Docs => lists::epics(&self.data.snapshot).len(),
             Tab::Sync => self.sources.len(),
+            Tab::Standup => self.data.standup.as_ref().map_or(0, |s| s.team.people.len()),
+            Tab::Copilot => self.copilot.cited().len(),
         }
     }
 
@@ -453,6 +434,12 @@ impl App {
     fn row_key(&self, tab: Tab, i: usize) -> String {
         match tab {
             Tab::Sprint if self.triage.on => self.triage.row_key(i),
+            Tab::Copilot => self
+                .copilot
+                .facts
+                .get(i)
+                .map(|f| f.id.clone())
+                .unwrap_or_default(),
             Tab::Pulse | Tab::Strategic | Tab::Docs => lists::row_key(self, tab, i),
             _ => view::row_key(tab, &self.data, &self.people, &self.sources, i),
         }
@@ -465,6 +452,19 @@ impl App {
         let filter = Filter::new(&self.filters[i]);
         self.visible[i] = match tab {
             Tab::Sprint if self.triage.on => self.triage.visible(&filter),
+            // The cited facts are the app's, not the data's.
+            Tab::Copilot => {
+                let facts = &self.copilot.facts;
+                self.copilot
+                    .cited()
+                    .into_iter()
+                    .filter(|&f| {
+                        let mut fields = vec![facts[f].id.as_str(), facts[f].text.as_str()];
+                        fields.extend(facts[f].cites.iter().map(|c| c.label.as_str()));
+                        filter.matches(fields)
+                    })
+                    .collect()
+            }
             Tab::Pulse | Tab::Strategic | Tab::Docs => lists::visible(self, tab, &filter),
             _ => view::visible(tab, &self.data, &self.people, &self.sources, &self.sync, &filter),
         };
@@ -526,10 +526,9 @@ impl App {
         match event {
             CockpitEvent::Sync(e) => self.on_sync_event(e),
             CockpitEvent::Data(d) => self.set_data(*d),
-            CockpitEvent::Notice(n) => {
-                self.sync.notice = Some(n);
-                self.dirty = true;
-            }
+            CockpitEvent::Draft { job, part } => self.on_draft(job, part),
+            CockpitEvent::Post(e) => self.on_post(e),
+            CockpitEvent::Notice(m) => self.on_notice(m),
         }
     }
 
@@ -575,6 +574,9 @@ impl App {
             }
             Overlay::Palette(_) | Overlay::None => {}
         }
+        if self.tab == Tab::Standup && self.standup.post.is_open() {
+            return self.apply_post(action);
+        }
         let i = self.tab.index();
         let rows = self.row_count(self.tab);
         let last = rows.saturating_sub(1);
@@ -593,7 +595,19 @@ impl App {
             Action::PageDown => self.selected[i] = (self.selected[i] + self.page).min(last),
             Action::Top => self.selected[i] = 0,
             Action::Bottom => self.selected[i] = last,
+            Action::Open if self.tab == Tab::Copilot && self.row_count(Tab::Copilot) == 0 => {
+                self.start_asking();
+            }
             Action::Open => self.detail[i] = !self.detail[i],
+            Action::LiveStandup
+            | Action::NextPerson
+            | Action::PrevPerson
+            | Action::FlagBlocker
+            | Action::ShuffleOrder
+            | Action::Draft
+            | Action::DraftTeam
+            | Action::PostStandup => return self.apply_standup(action),
+            Action::Ask => self.start_asking(),
             Action::Explain => {
                 if explain::explanations(self).is_empty() {
                     self.sync.notice =

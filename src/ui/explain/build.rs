@@ -431,5 +431,7 @@ pub fn for_row(app: &App, tab: crate::ui::app::Tab, row: usize) -> Vec<Explanati
         Tab::Strategic => super::more::strategic(app, row),
         Tab::Docs => super::more::docs(app, row),
         Tab::Sync => sync_explanations(app, row),
+        Tab::Standup => crate::ui::tabs::standup::explanations(app, row),
+        Tab::Copilot => Vec::new(),
     }
 }

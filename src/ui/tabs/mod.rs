@@ -5,10 +5,13 @@
 //! Tabs read the app state and data; they never change them.
 
 pub mod cards;
+pub mod copilot;
 pub mod docs;
 pub mod meetings;
 pub mod pulse;
 pub mod sprint;
+pub mod standup;
+pub mod standup_live;
 pub mod strategic;
 pub mod sync;
 pub mod triage;
