@@ -419,7 +419,24 @@ async fn sync_into_a_sealed_store_then_a_second_sync_costs_two_304s() {
     // Lists: 3 commits over 2 pages, 5 pull requests over 3; then per pull
     // request the single one and every page of its reviews, commits and
     // timeline (2 items a page here, so those paginate too).
-    assert_eq!(statuses(&server, "/repos/acme/rocket/commits"), vec![200, 200]);
+    // Commits: two pages, then the first page of the next sync's request
+    // (`since` = the newest commit) for its ETag: GitHub keys an ETag by
+    // the exact request, so that is the one the next sync must send.
+    assert_eq!(
+        statuses(&server, "/repos/acme/rocket/commits"),
+        vec![200, 200, 200]
+    );
+    let primed = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/repos/acme/rocket/commits")
+        .nth(2)
+        .unwrap();
+    assert!(
+        primed.query.contains("since=2026-01-02T15%3A00%3A00Z"),
+        "{}",
+        primed.query
+    );
     assert_eq!(statuses(&server, "/repos/acme/rocket/pulls"), vec![200, 200, 200]);
     // (number, review pages, commit pages, timeline pages)
     for (n, reviews, commits, timeline) in [
@@ -447,8 +464,8 @@ async fn sync_into_a_sealed_store_then_a_second_sync_costs_two_304s() {
             "#{n}"
         );
     }
-    assert_eq!(report.requests, 35);
-    assert_eq!(server.requests().len(), 35);
+    assert_eq!(report.requests, 36);
+    assert_eq!(server.requests().len(), 36);
 
     // What was written.
     let counts = store.counts().unwrap();
@@ -569,7 +586,7 @@ async fn sync_into_a_sealed_store_then_a_second_sync_costs_two_304s() {
     // `full` asks unconditionally and rewrites the same records, doubling none.
     let c3 = client(&cfg, 2);
     let full = sync_github(&store, &cfg, &c3, &Progress::default(), true).await;
-    assert_eq!((full.error.clone(), full.requests, full.total()), (None, 35, 21));
+    assert_eq!((full.error.clone(), full.requests, full.total()), (None, 36, 21));
     assert_eq!(store.records(RecordKind::Commit).unwrap().len(), 10);
 }
 
@@ -689,7 +706,7 @@ async fn a_server_error_is_retried_then_succeeds() {
         statuses(&server, "/repos/acme/rocket/pulls/12/reviews"),
         vec![500, 200]
     );
-    assert_eq!(report.requests, 36);
+    assert_eq!(report.requests, 37);
     assert_eq!(reviews(&store).len(), 6);
 }
 
