@@ -184,6 +184,8 @@ pub(crate) async fn sync_sources(
 
 /// Builds `source`'s client (with the configured request budget and a wait
 /// hook feeding `progress`) and the job that syncs it and counts its 304s.
+/// The job runs as its own task, so the sources' parsing and mapping spread
+/// over the runtime's worker threads instead of sharing the caller's.
 fn start<'a>(
     store: &'a Store,
     cfg: &'a Config,
@@ -192,12 +194,23 @@ fn start<'a>(
     full: bool,
 ) -> anyhow::Result<Job<'a>> {
     // Clones of an `HttpClient` share its counters: read the 304s after the run.
-    fn counted<'a>(
+    fn spawned(
         http: HttpClient,
-        job: impl std::future::Future<Output = SourceReport> + Send + 'a,
-    ) -> Job<'a> {
+        source: Source,
+        job: impl std::future::Future<Output = SourceReport> + Send + 'static,
+    ) -> Job<'static> {
+        let task = tokio::spawn(job);
         Box::pin(async move {
-            let report = job.await;
+            let report = match task.await {
+                Ok(report) => report,
+                Err(e) => SourceReport {
+                    source,
+                    written: Vec::new(),
+                    requests: http.requests(),
+                    error: Some(format!("the {} sync task failed: {e}", source.as_str())),
+                    finished: Timestamp::now(),
+                },
+            };
             SourceSummary {
                 report,
                 not_modified: http.not_modified(),
@@ -206,28 +219,30 @@ fn start<'a>(
     }
     let budget = cfg.request_budget;
     let hook = |http: &HttpClient| http.clone().with_wait_hook(wait_hook(progress, source));
+    // Owned for the task (a store clone shares the one open database).
+    let (st, conf, prog) = (store.clone(), cfg.clone(), progress.clone());
     Ok(match source {
         Source::Jira => {
             let c = jira_client(store, cfg)?;
             let c = c.clone().with_http(hook(c.http()));
-            counted(c.http().clone(), async move {
-                sync_jira(store, cfg, &c, progress, full).await
+            spawned(c.http().clone(), source, async move {
+                sync_jira(&st, &conf, &c, &prog, full).await
             })
         }
         Source::Github => {
             let t = token(store, "github", &cfg.github.token_env)?;
             let c = GithubClient::new(&cfg.github, Auth::Bearer(t), budget)?;
             let c = c.clone().with_http(hook(c.http()));
-            counted(c.http().clone(), async move {
-                sync_github(store, cfg, &c, progress, full).await
+            spawned(c.http().clone(), source, async move {
+                sync_github(&st, &conf, &c, &prog, full).await
             })
         }
         Source::Slack => {
             let t = token(store, "slack", &cfg.slack.token_env)?;
             let c = SlackClient::new(&cfg.slack, Auth::Bearer(t), budget)?;
             let c = c.clone().with_http(hook(c.http()));
-            counted(c.http().clone(), async move {
-                sync_slack(store, cfg, &c, progress, full).await
+            spawned(c.http().clone(), source, async move {
+                sync_slack(&st, &conf, &c, &prog, full).await
             })
         }
         Source::Confluence => {
@@ -242,15 +257,15 @@ fn start<'a>(
             };
             let c = ConfluenceClient::new(&cfg.confluence, auth, budget)?;
             let c = c.clone().with_http(hook(c.http()));
-            counted(c.http().clone(), async move {
-                sync_confluence(store, cfg, &c, progress, full).await
+            spawned(c.http().clone(), source, async move {
+                sync_confluence(&st, &conf, &c, &prog, full).await
             })
         }
         Source::Zoom => {
             let c = ZoomClient::new(&cfg.zoom, zoom_credentials(store, cfg)?, budget)?;
             let c = c.clone().with_http(hook(c.http()));
-            counted(c.http().clone(), async move {
-                sync_zoom(store, cfg, c, progress, full).await
+            spawned(c.http().clone(), source, async move {
+                sync_zoom(&st, &conf, c, &prog, full).await
             })
         }
         Source::Git | Source::SlackExport | Source::Vtt => {

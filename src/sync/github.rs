@@ -4,9 +4,16 @@
 //!
 //! Cursors (sealed like every value): `github:pulls:<owner/repo>` and
 //! `github:commits:<owner/repo>` each hold `{"high": <newest updated_at /
-//! commit date of the last complete walk>, "etag": <ETag of the list's first
-//! page as that walk saw it>}`. The next sync asks for the first page with
-//! `If-None-Match`: a `304` means nothing changed and costs no budget.
+//! commit date of the last complete walk>, "etag": <ETag>, "etag_url": <the
+//! exact request (path and query) that ETag was returned for>}`. GitHub
+//! answers `304` only to the same request, so the tag is sent only when the
+//! next request is that one: a `304` means nothing changed and costs no
+//! budget. The commits request carries `since` = `high`, which moves with
+//! every walk that finds newer commits; so a walk that moved it ends by
+//! asking the first page of the next sync's request (`since` = new `high`,
+//! one request, its new commits written too) and keeps that page's ETag. An
+//! unchanged branch then answers `304` at the next sync, as it does on real
+//! GitHub, not only against a server that ignores `since`.
 //!
 //! Pull requests are listed newest update first, so the walk stops at the
 //! first one older than `high`. A newest-first walk can only move its cursor
