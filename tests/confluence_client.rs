@@ -78,7 +78,9 @@ fn written(report: &SourceReport) -> usize {
 
 #[tokio::test]
 async fn recorded_server_search_pages_and_storage_bodies() {
-    let Some(fx) = shared_fixtures("confluence") else { return };
+    let Some(fx) = shared_fixtures("confluence") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let mut routes = Vec::new();
     for (path, query, file) in [
@@ -196,7 +198,9 @@ async fn recorded_server_search_pages_and_storage_bodies() {
 
 #[tokio::test]
 async fn recorded_server_space_full_then_incremental_by_cql() {
-    let Some(fx) = shared_fixtures("confluence") else { return };
+    let Some(fx) = shared_fixtures("confluence") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let recorded: Vec<Value> = [
         "content-page-storage-history.server.perceval.json",

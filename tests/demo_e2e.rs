@@ -6,8 +6,6 @@
 
 mod common;
 
-
-
 use common::{contains, output_text as text, run_cockpit as run};
 use serde_json::Value;
 

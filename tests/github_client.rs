@@ -133,7 +133,9 @@ fn pr(store: &Store, number: u64) -> PullRequest {
 
 #[tokio::test]
 async fn recorded_pull_list_single_reviews_commits_and_timeline() {
-    let Some(fx) = shared_fixtures("github") else { return };
+    let Some(fx) = shared_fixtures("github") else {
+        return;
+    };
     let tmp = replay_folder(
         json!([
             {"path": "/repos/rsn491/PyGithub/pulls", "file": fx.join("pulls-list.json")},
@@ -251,7 +253,9 @@ async fn recorded_pull_list_single_reviews_commits_and_timeline() {
 
 #[tokio::test]
 async fn a_recorded_link_to_another_host_is_not_followed() {
-    let Some(fx) = shared_fixtures("github") else { return };
+    let Some(fx) = shared_fixtures("github") else {
+        return;
+    };
     let meta = read_json(&fx.join("_response-meta.pygithub.json"));
     let link = meta["repo-commits-list.json"]["headers"]["Link"]
         .as_str()
@@ -286,7 +290,9 @@ async fn a_recorded_link_to_another_host_is_not_followed() {
 
 #[tokio::test]
 async fn octokit_cassette_pagination_shape_is_walked_to_the_end() {
-    let Some(fx) = shared_fixtures("github") else { return };
+    let Some(fx) = shared_fixtures("github") else {
+        return;
+    };
     // The cassette: page 1 at /repos/{o}/{r}/..., pages 2-5 at
     // /repositories/1000/...?per_page=3&page=N, each with prev/next/last/first
     // links. Served as a pull-request list, links made relative to this server.

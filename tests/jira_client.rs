@@ -3,7 +3,6 @@
 //! folder is absent) and payloads of our own for pagination and faults.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use async_cockpit::config::{Deployment, JiraConfig};
 use async_cockpit::replay::{Fault, FaultRule, ReplayOptions, ReplayServer};
 use async_cockpit::sources::http::{Auth, HttpError};

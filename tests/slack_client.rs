@@ -47,7 +47,9 @@ fn now() -> Timestamp {
 
 #[tokio::test]
 async fn recorded_history_pages_members_pages_users_and_errors() {
-    let Some(fx) = shared_fixtures("slack") else { return };
+    let Some(fx) = shared_fixtures("slack") else {
+        return;
+    };
     let tmp = folder(
         json!([
             {"path": "/api/conversations.history", "query": {"channel": "C011DUKE8", "latest": "1427135733.000068"},
@@ -484,7 +486,11 @@ async fn demo_slack_syncs_completely_then_costs_one_request_per_scope() {
     }
     let mut replies = 0;
     for entry in std::fs::read_dir(demo.join("slack/replies")).unwrap() {
-        replies += read_json(&entry.unwrap().path())["messages"].as_array().unwrap().len() - 1;
+        replies += read_json(&entry.unwrap().path())["messages"]
+            .as_array()
+            .unwrap()
+            .len()
+            - 1;
     }
 
     let report = sync_slack(&store, &cfg, &c, &Progress::default(), false).await;

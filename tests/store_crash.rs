@@ -48,7 +48,11 @@ fn child(dir: &Path) -> ! {
             let mut b = Batch::new();
             b.extend(batch);
             b.set_cursor("batches", n.to_string());
-            let commit = if n % 7 == 6 { Commit::Durable } else { Commit::Deferred };
+            let commit = if n % 7 == 6 {
+                Commit::Durable
+            } else {
+                Commit::Deferred
+            };
             store.write(&[b], commit).unwrap();
         } else {
             store
@@ -91,11 +95,7 @@ fn kill_rounds(test: &str, deferred: bool) {
         if deferred {
             cmd.env(DEFERRED_ENV, "1");
         }
-        let mut child = cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         // xorshift: a kill point between 30 and 330 ms into the run.
         rng_state ^= rng_state << 13;
         rng_state ^= rng_state >> 7;

@@ -81,6 +81,16 @@ fn transcript_scope(uuid: &str) -> String {
     format!("zoom:transcript:{uuid}")
 }
 
+/// What one Zoom sync works with.
+#[derive(Clone, Copy)]
+struct Zoom<'a> {
+    store: &'a Store,
+    cfg: &'a Config,
+    client: &'a ZoomClient,
+    progress: &'a Progress,
+    full: bool,
+}
+
 async fn run(
     store: &Store,
     cfg: &Config,
@@ -92,10 +102,14 @@ async fn run(
 ) -> Result<(), Stop> {
     let writer = store.writer("zoom")?;
     let mut batch = Batch::new();
-    let result = meetings(
-        store, &writer, &mut batch, cfg, client, progress, full, written, errors,
-    )
-    .await;
+    let zoom = Zoom {
+        store,
+        cfg,
+        client,
+        progress,
+        full,
+    };
+    let result = zoom.meetings(&writer, &mut batch, written, errors).await;
     // What was fetched before a stop is written all the same.
     let sent = flush(&writer, &mut batch, progress).await;
     let finished = writer.finish().await;
@@ -120,82 +134,88 @@ async fn flush(writer: &Writer, batch: &mut Batch, progress: &Progress) -> Resul
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn meetings(
-    store: &Store,
-    writer: &Writer,
-    batch: &mut Batch,
-    cfg: &Config,
-    client: &ZoomClient,
-    progress: &Progress,
-    full: bool,
-    written: &mut [(RecordKind, usize)],
-    errors: &mut Vec<String>,
-) -> Result<(), Stop> {
-    let site = store.site().to_string();
-    let users = client.users().await?;
-    for user in &users {
-        let meetings = match client.meetings(&user.id).await {
-            Ok(m) => m,
-            Err(e @ HttpError::Budget { .. }) => return Err(e.into()),
-            Err(e) => {
-                errors.push(e.to_string());
-                continue;
-            }
-        };
-        for m in &meetings {
-            for uuid in client.instances(m).await? {
-                let scope = instance_scope(&uuid);
-                if !full && store.cursor(&scope)?.is_some() {
+impl Zoom<'_> {
+    /// Every meeting instance not stored yet, then the transcripts.
+    async fn meetings(
+        &self,
+        writer: &Writer,
+        batch: &mut Batch,
+        written: &mut [(RecordKind, usize)],
+        errors: &mut Vec<String>,
+    ) -> Result<(), Stop> {
+        let Zoom {
+            store,
+            cfg,
+            client,
+            progress,
+            full,
+        } = *self;
+        let site = store.site().to_string();
+        let users = client.users().await?;
+        for user in &users {
+            let meetings = match client.meetings(&user.id).await {
+                Ok(m) => m,
+                Err(e @ HttpError::Budget { .. }) => return Err(e.into()),
+                Err(e) => {
+                    errors.push(e.to_string());
                     continue;
                 }
-                match client.meeting(&uuid, &site).await {
-                    Ok(meeting) => {
-                        batch.push(Record::Meeting(meeting));
-                        batch.set_cursor(scope, "done");
-                        written[0].1 += 1;
-                        if batch.len() >= MEETINGS_PER_BATCH {
-                            flush(writer, batch, progress).await?;
-                        }
+            };
+            for m in &meetings {
+                for uuid in client.instances(m).await? {
+                    let scope = instance_scope(&uuid);
+                    if !full && store.cursor(&scope)?.is_some() {
+                        continue;
                     }
-                    // Not ended yet, or not visible to this app: skip it.
-                    Err(HttpError::Status { status: 404, .. }) => {}
-                    // Out of requests for this run: stop, the next sync resumes.
-                    Err(e @ HttpError::Budget { .. }) => return Err(e.into()),
-                    Err(e) => errors.push(e.to_string()),
+                    match client.meeting(&uuid, &site).await {
+                        Ok(meeting) => {
+                            batch.push(Record::Meeting(meeting));
+                            batch.set_cursor(scope, "done");
+                            written[0].1 += 1;
+                            if batch.len() >= MEETINGS_PER_BATCH {
+                                flush(writer, batch, progress).await?;
+                            }
+                        }
+                        // Not ended yet, or not visible to this app: skip it.
+                        Err(HttpError::Status { status: 404, .. }) => {}
+                        // Out of requests for this run: stop, the next sync resumes.
+                        Err(e @ HttpError::Budget { .. }) => return Err(e.into()),
+                        Err(e) => errors.push(e.to_string()),
+                    }
                 }
             }
         }
-    }
-    flush(writer, batch, progress).await?;
-    let now = Timestamp::now();
-    let from = (now - SignedDuration::from_hours(24 * i64::from(cfg.retention_days))).strftime("%Y-%m-%d");
-    let to = now.strftime("%Y-%m-%d");
-    for user in &users {
-        // Already stored from an unchanged file: not downloaded again.
-        let known = |f: &TranscriptFile| {
-            !full
-                && store
-                    .cursor(&transcript_scope(&f.meeting_uuid))
-                    .ok()
-                    .flatten()
-                    .is_some_and(|m| m == f.marker())
-        };
-        match client
-            .transcripts_except(&user.id, &from.to_string(), &to.to_string(), &site, known)
-            .await
-        {
-            Ok(ts) => {
-                let mut transcripts = Batch::new();
-                for (file, t) in ts {
-                    transcripts.set_cursor(transcript_scope(&file.meeting_uuid), file.marker());
-                    transcripts.push(Record::Transcript(t));
+        flush(writer, batch, progress).await?;
+        let now = Timestamp::now();
+        let from =
+            (now - SignedDuration::from_hours(24 * i64::from(cfg.retention_days))).strftime("%Y-%m-%d");
+        let to = now.strftime("%Y-%m-%d");
+        for user in &users {
+            // Already stored from an unchanged file: not downloaded again.
+            let known = |f: &TranscriptFile| {
+                !full
+                    && store
+                        .cursor(&transcript_scope(&f.meeting_uuid))
+                        .ok()
+                        .flatten()
+                        .is_some_and(|m| m == f.marker())
+            };
+            match client
+                .transcripts_except(&user.id, &from.to_string(), &to.to_string(), &site, known)
+                .await
+            {
+                Ok(ts) => {
+                    let mut transcripts = Batch::new();
+                    for (file, t) in ts {
+                        transcripts.set_cursor(transcript_scope(&file.meeting_uuid), file.marker());
+                        transcripts.push(Record::Transcript(t));
+                    }
+                    written[1].1 += transcripts.len();
+                    writer.send(transcripts).await?;
                 }
-                written[1].1 += transcripts.len();
-                writer.send(transcripts).await?;
+                Err(e) => errors.push(e.to_string()),
             }
-            Err(e) => errors.push(e.to_string()),
         }
+        Ok(())
     }
-    Ok(())
 }

@@ -103,7 +103,9 @@ pub fn output_text(o: &std::process::Output) -> String {
 /// `../shared/fixtures/<sub>` (recorded real payloads), or `None` with a
 /// printed notice when that folder is absent (a fresh clone elsewhere).
 pub fn shared_fixtures(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures").join(sub);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(sub);
     if dir.is_dir() {
         Some(dir.canonicalize().unwrap())
     } else {
