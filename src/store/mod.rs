@@ -1,7 +1,10 @@
 //! The encrypted store: one redb file per site, every value sealed.
 //!
-//! Owns: the on-disk format, keys, sealing, blinding, the retention purge and
-//! the audit log. Must not: know providers, HTTP, analytics or the UI.
+//! Owns: the on-disk format, keys, sealing, blinding, the retention purge,
+//! the audit log, and the write path the sync uses ([`Writer`]: a thread per
+//! source, group commits, deferred `fsync`; see `writer`'s doc for why a
+//! crash still never leaves a cursor ahead of its records). Must not: know
+//! providers, HTTP, analytics or the UI.
 //!
 //! # Scheme
 //! - **Files.** `<data-dir>/<site>/store.redb`, folder 0700, file 0600. redb's
