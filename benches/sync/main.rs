@@ -31,7 +31,10 @@
 //! tiny organisation (scale 0.002, unless `SYNC_BENCH_SCALE` says otherwise)
 //! once through both benchmarks, as a check. Criterion times at least eleven
 //! full syncs; for one run of the whole organisation use
-//! `SYNC_BENCH_SCALE=1 cargo bench --bench sync -- --test` (minutes).
+//! `SYNC_BENCH_SCALE=1 cargo bench --bench sync -- --test` (minutes); with
+//! the default request budget (5,000 per provider and run) it takes several
+//! sync runs, each resuming the last; `SYNC_BENCH_BUDGET=1000000` lets one
+//! run do it all.
 //! `SYNC_BENCH_STORE_DIR=/dev/shm` puts the stores on tmpfs, which shows how
 //! much of a run is `fsync` (each source's writer thread commits durably
 //! once a second and at its end; the commits between are deferred).
