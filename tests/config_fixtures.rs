@@ -80,6 +80,7 @@ fn full_config_sets_every_section() {
     let config = valid("full.toml");
     assert_eq!(config.site, "platform_core");
     assert_eq!(config.retention_days, 90);
+    assert_eq!(config.request_budget, 2500);
     assert_eq!(config.team.time_zone, "Europe/Berlin");
     assert_eq!(config.team.hours(), ((8, 30), (16, 45)));
     assert_eq!(config.team.work_days, ["mon", "tue", "wed", "thu"]);
@@ -365,13 +366,15 @@ fn config_default_output_parses_back_to_the_defaults() {
 
 #[test]
 fn config_check_prints_the_same_message() {
-    let rel = Path::new(FIXTURES).join("invalid/plain_http_jira.toml");
-    let expected =
-        fs::read_to_string(manifest_dir().join(rel.with_extension("expected"))).expect("read .expected");
-    let rel_str = rel.to_str().expect("utf-8 path");
-    let out = cockpit(&["config", "check", "--config", rel_str]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), format!("error: {expected}"));
+    for name in ["invalid/plain_http_jira.toml", "invalid/request_budget_zero.toml"] {
+        let rel = Path::new(FIXTURES).join(name);
+        let expected =
+            fs::read_to_string(manifest_dir().join(rel.with_extension("expected"))).expect("read .expected");
+        let rel_str = rel.to_str().expect("utf-8 path");
+        let out = cockpit(&["config", "check", "--config", rel_str]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(String::from_utf8_lossy(&out.stderr), format!("error: {expected}"));
+    }
 
     let ok = Path::new(FIXTURES).join("valid/full.toml");
     let out = cockpit(&["config", "check", "--config", ok.to_str().expect("utf-8 path")]);

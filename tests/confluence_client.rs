@@ -19,36 +19,11 @@ use async_cockpit::sync::{Progress, SourceReport, sync_confluence};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-fn shared_fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/confluence");
-    if dir.is_dir() {
-        Some(dir.canonicalize().unwrap())
-    } else {
-        eprintln!("notice: ../shared/fixtures absent; skipping the recorded Confluence payload checks");
-        None
-    }
-}
+mod common;
+use common::{read_json, shared_fixtures, temp_copy, write_json};
 
 fn cloud_site() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/confluence/cloud")
-}
-
-fn read(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
-fn write(p: &Path, v: &Value) {
-    std::fs::write(p, serde_json::to_vec(v).unwrap()).unwrap();
-}
-
-/// A copy of a replay folder, to change between syncs.
-fn copy_of(dir: &Path) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
-    }
-    tmp
 }
 
 fn client(base: &str, deployment: Deployment) -> ConfluenceClient {
@@ -103,7 +78,9 @@ fn written(report: &SourceReport) -> usize {
 
 #[tokio::test]
 async fn recorded_server_search_pages_and_storage_bodies() {
-    let Some(fx) = shared_fixtures() else { return };
+    let Some(fx) = shared_fixtures("confluence") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let mut routes = Vec::new();
     for (path, query, file) in [
@@ -136,7 +113,7 @@ async fn recorded_server_search_pages_and_storage_bodies() {
         std::fs::copy(fx.join(file), tmp.path().join(file)).unwrap();
         routes.push(json!({"provider": "confluence", "path": path, "query": query, "file": file}));
     }
-    write(
+    write_json(
         &tmp.path().join("routes.json"),
         &json!({"anchor": "2026-01-05T09:00:00Z", "routes": routes}),
     );
@@ -221,7 +198,9 @@ async fn recorded_server_search_pages_and_storage_bodies() {
 
 #[tokio::test]
 async fn recorded_server_space_full_then_incremental_by_cql() {
-    let Some(fx) = shared_fixtures() else { return };
+    let Some(fx) = shared_fixtures("confluence") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let recorded: Vec<Value> = [
         "content-page-storage-history.server.perceval.json",
@@ -229,17 +208,17 @@ async fn recorded_server_space_full_then_incremental_by_cql() {
         "content-page-version-hidden.server.perceval.json",
     ]
     .iter()
-    .map(|f| read(&fx.join(f)))
+    .map(|f| read_json(&fx.join(f)))
     .collect();
-    write(
+    write_json(
         &tmp.path().join("content.json"),
         &json!({"results": recorded, "start": 0, "limit": 25, "size": 3, "_links": {"base": "x", "context": ""}}),
     );
-    write(
+    write_json(
         &tmp.path().join("empty.json"),
         &json!({"results": [], "start": 0, "limit": 25, "size": 0, "_links": {}}),
     );
-    write(
+    write_json(
         &tmp.path().join("routes.json"),
         &json!({"anchor": "2026-01-05T09:00:00Z", "routes": [
             {"provider": "confluence", "path": "/rest/api/content", "query": {"spaceKey": "DEV"}, "file": "content.json",
@@ -295,9 +274,9 @@ fn cloud_config() -> Config {
 /// The Cloud site with 60 older filler pages appended to ENG, so that its
 /// listing takes two pages of 50.
 fn cloud_site_with_filler() -> tempfile::TempDir {
-    let site = copy_of(&cloud_site());
+    let site = temp_copy(&cloud_site());
     let path = site.path().join("pages-ENG.json");
-    let mut eng = read(&path);
+    let mut eng = read_json(&path);
     let list = eng["results"].as_array_mut().unwrap();
     let template = list.last().unwrap().clone();
     for n in 0..60 {
@@ -309,7 +288,7 @@ fn cloud_site_with_filler() -> tempfile::TempDir {
         p["body"]["storage"]["value"] = json!(format!("<p>Note {n} about ALP-{}</p>", 100 + n));
         list.push(p);
     }
-    write(&path, &eng);
+    write_json(&path, &eng);
     site
 }
 
@@ -409,7 +388,7 @@ async fn cloud_sync_into_a_sealed_store_then_incremental_syncs() {
 
     // 3. One page edited: it comes first (most recently modified) and alone is written.
     let path = site.path().join("pages-ENG.json");
-    let mut eng = read(&path);
+    let mut eng = read_json(&path);
     let list = eng["results"].as_array_mut().unwrap();
     let mut home = list.remove(3);
     assert_eq!(home["id"], "2001");
@@ -417,7 +396,7 @@ async fn cloud_sync_into_a_sealed_store_then_incremental_syncs() {
     home["version"]["createdAt"] = json!("2026-01-02T10:00:00.000Z");
     home["body"]["storage"]["value"] = json!("<h1>Engineering</h1><p>Now with BET-7.</p>");
     list.insert(0, home);
-    write(&path, &eng);
+    write_json(&path, &eng);
     let server = ReplayServer::start(site.path(), ReplayOptions::default())
         .await
         .unwrap();
@@ -519,7 +498,7 @@ async fn demo_confluence_syncs_completely_then_costs_one_request_per_scope() {
     let store = open_store(dir.path());
     let mut expected = 0;
     for key in &cfg.confluence.spaces {
-        expected += read(&demo.join(format!("confluence/pages-{key}.json")))["results"]
+        expected += read_json(&demo.join(format!("confluence/pages-{key}.json")))["results"]
             .as_array()
             .unwrap()
             .len();

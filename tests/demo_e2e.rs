@@ -6,32 +6,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-use common::contains;
+use common::{contains, output_text as text, run_cockpit as run};
 use serde_json::Value;
-
-fn run(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_async-cockpit"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("ASYNC_COCKPIT_PASSPHRASE")
-        .env_remove("ASYNC_COCKPIT_CONFIG")
-        .env_remove("CREDENTIALS_DIRECTORY")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[test]
 fn demo_headless_then_export_purge_and_plaintext_scan() {

@@ -18,17 +18,10 @@ use async_cockpit::sync::{Progress, SourceReport, sync_github};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-const SECRET: &str = "ghp_testTOKENtestTOKENtestTOKENtest0000";
+mod common;
+use common::{read_json, replay_folder, shared_fixtures, temp_copy, write_json};
 
-fn shared_fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/github");
-    if dir.is_dir() {
-        Some(dir.canonicalize().unwrap())
-    } else {
-        eprintln!("notice: ../shared/fixtures absent; skipping the recorded-payload checks");
-        None
-    }
-}
+const SECRET: &str = "ghp_testTOKENtestTOKENtestTOKENtest0000";
 
 fn own_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github")
@@ -36,53 +29,6 @@ fn own_fixtures() -> PathBuf {
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
-}
-
-/// A replay folder in a temp dir with `routes`. Route files given as absolute
-/// paths (recorded fixtures) are copied into the temp folder, never into the project.
-fn folder(mut routes: Value, files: &[(&str, Value)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for r in routes.as_array_mut().unwrap() {
-        let f = PathBuf::from(r["file"].as_str().unwrap());
-        if f.is_absolute() {
-            let name = f.file_name().unwrap().to_str().unwrap().to_string();
-            std::fs::copy(&f, tmp.path().join(&name)).unwrap();
-            r["file"] = json!(name);
-        }
-    }
-    for (name, body) in files {
-        std::fs::write(tmp.path().join(name), serde_json::to_vec(body).unwrap()).unwrap();
-    }
-    let doc = json!({"anchor": "2026-01-05T09:00:00Z", "routes": routes});
-    std::fs::write(tmp.path().join("routes.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
-    tmp
-}
-
-/// A copy of our own fixture folder, to change before serving it.
-fn own_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    copy(&own_fixtures(), tmp.path());
-    tmp
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
-fn write_json(p: &Path, v: &Value) {
-    std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
 }
 
 fn config(base: &str, repos: &[&str]) -> Config {
@@ -187,8 +133,10 @@ fn pr(store: &Store, number: u64) -> PullRequest {
 
 #[tokio::test]
 async fn recorded_pull_list_single_reviews_commits_and_timeline() {
-    let Some(fx) = shared_fixtures() else { return };
-    let tmp = folder(
+    let Some(fx) = shared_fixtures("github") else {
+        return;
+    };
+    let tmp = replay_folder(
         json!([
             {"path": "/repos/rsn491/PyGithub/pulls", "file": fx.join("pulls-list.json")},
             {"path": "/repos/PyGithub/PyGithub/pulls/31", "file": fx.join("pull-single.json")},
@@ -305,13 +253,15 @@ async fn recorded_pull_list_single_reviews_commits_and_timeline() {
 
 #[tokio::test]
 async fn a_recorded_link_to_another_host_is_not_followed() {
-    let Some(fx) = shared_fixtures() else { return };
+    let Some(fx) = shared_fixtures("github") else {
+        return;
+    };
     let meta = read_json(&fx.join("_response-meta.pygithub.json"));
     let link = meta["repo-commits-list.json"]["headers"]["Link"]
         .as_str()
         .unwrap();
     assert!(link.contains("https://api.github.com/repositories/3544490/commits"));
-    let tmp = folder(
+    let tmp = replay_folder(
         json!([{
             "path": "/repos/PyGithub/PyGithub/commits",
             "file": fx.join("repo-commits-list.json"),
@@ -340,7 +290,9 @@ async fn a_recorded_link_to_another_host_is_not_followed() {
 
 #[tokio::test]
 async fn octokit_cassette_pagination_shape_is_walked_to_the_end() {
-    let Some(fx) = shared_fixtures() else { return };
+    let Some(fx) = shared_fixtures("github") else {
+        return;
+    };
     // The cassette: page 1 at /repos/{o}/{r}/..., pages 2-5 at
     // /repositories/1000/...?per_page=3&page=N, each with prev/next/last/first
     // links. Served as a pull-request list, links made relative to this server.
@@ -366,7 +318,7 @@ async fn octokit_cassette_pagination_shape_is_walked_to_the_end() {
         files.push((name, entry["response"].clone()));
     }
     let files: Vec<(&str, Value)> = files.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-    let tmp = folder(Value::Array(routes), &files);
+    let tmp = replay_folder(Value::Array(routes), &files);
     let server = own_server(tmp.path()).await;
     let cfg = config(&server.base_url(), &[]);
     let c = client(&cfg, 3);
@@ -419,7 +371,24 @@ async fn sync_into_a_sealed_store_then_a_second_sync_costs_two_304s() {
     // Lists: 3 commits over 2 pages, 5 pull requests over 3; then per pull
     // request the single one and every page of its reviews, commits and
     // timeline (2 items a page here, so those paginate too).
-    assert_eq!(statuses(&server, "/repos/acme/rocket/commits"), vec![200, 200]);
+    // Commits: two pages, then the first page of the next sync's request
+    // (`since` = the newest commit) for its ETag: GitHub keys an ETag by
+    // the exact request, so that is the one the next sync must send.
+    assert_eq!(
+        statuses(&server, "/repos/acme/rocket/commits"),
+        vec![200, 200, 200]
+    );
+    let primed = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/repos/acme/rocket/commits")
+        .nth(2)
+        .unwrap();
+    assert!(
+        primed.query.contains("since=2026-01-02T15%3A00%3A00Z"),
+        "{}",
+        primed.query
+    );
     assert_eq!(statuses(&server, "/repos/acme/rocket/pulls"), vec![200, 200, 200]);
     // (number, review pages, commit pages, timeline pages)
     for (n, reviews, commits, timeline) in [
@@ -447,8 +416,8 @@ async fn sync_into_a_sealed_store_then_a_second_sync_costs_two_304s() {
             "#{n}"
         );
     }
-    assert_eq!(report.requests, 35);
-    assert_eq!(server.requests().len(), 35);
+    assert_eq!(report.requests, 36);
+    assert_eq!(server.requests().len(), 36);
 
     // What was written.
     let counts = store.counts().unwrap();
@@ -569,7 +538,7 @@ async fn sync_into_a_sealed_store_then_a_second_sync_costs_two_304s() {
     // `full` asks unconditionally and rewrites the same records, doubling none.
     let c3 = client(&cfg, 2);
     let full = sync_github(&store, &cfg, &c3, &Progress::default(), true).await;
-    assert_eq!((full.error.clone(), full.requests, full.total()), (None, 35, 21));
+    assert_eq!((full.error.clone(), full.requests, full.total()), (None, 36, 21));
     assert_eq!(store.records(RecordKind::Commit).unwrap().len(), 10);
 }
 
@@ -584,7 +553,7 @@ async fn a_changed_pull_request_is_refetched_and_the_walk_stops_at_the_cursor() 
         assert_eq!(report.error, None);
     }
     // The draft #10 gets a new commit: it moves to the top of the list.
-    let tmp = own_copy();
+    let tmp = temp_copy(&own_fixtures());
     let root = tmp.path().join("rocket");
     let mut list = read_json(&root.join("pulls.json"));
     let items = list.as_array_mut().unwrap();
@@ -689,7 +658,7 @@ async fn a_server_error_is_retried_then_succeeds() {
         statuses(&server, "/repos/acme/rocket/pulls/12/reviews"),
         vec![500, 200]
     );
-    assert_eq!(report.requests, 36);
+    assert_eq!(report.requests, 37);
     assert_eq!(reviews(&store).len(), 6);
 }
 

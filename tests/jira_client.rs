@@ -3,8 +3,6 @@
 //! folder is absent) and payloads of our own for pagination and faults.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-
 use async_cockpit::config::{Deployment, JiraConfig};
 use async_cockpit::replay::{Fault, FaultRule, ReplayOptions, ReplayServer};
 use async_cockpit::sources::http::{Auth, HttpError};
@@ -12,39 +10,8 @@ use async_cockpit::sources::jira::{FieldIds, JiraClient, PageCursor, adf, map};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-fn shared_fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/jira");
-    if dir.is_dir() {
-        Some(dir.canonicalize().unwrap())
-    } else {
-        eprintln!("notice: ../shared/fixtures absent; skipping the recorded-payload checks");
-        None
-    }
-}
-
-fn read(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
-/// A replay folder in a temp dir with `routes`. Route files given as absolute
-/// paths (recorded fixtures) are copied into the temp folder, never into the project.
-fn folder(mut routes: Value, files: &[(&str, Value)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for r in routes.as_array_mut().unwrap() {
-        let f = PathBuf::from(r["file"].as_str().unwrap());
-        if f.is_absolute() {
-            let name = f.file_name().unwrap().to_str().unwrap().to_string();
-            std::fs::copy(&f, tmp.path().join(&name)).unwrap();
-            r["file"] = json!(name);
-        }
-    }
-    for (name, body) in files {
-        std::fs::write(tmp.path().join(name), serde_json::to_vec(body).unwrap()).unwrap();
-    }
-    let doc = json!({"anchor": "2026-01-05T09:00:00Z", "routes": routes});
-    std::fs::write(tmp.path().join("routes.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
-    tmp
-}
+mod common;
+use common::{read_json, replay_folder, shared_fixtures};
 
 fn client(base: &str, deployment: Deployment) -> JiraClient {
     let cfg = JiraConfig {
@@ -62,8 +29,8 @@ fn now() -> Timestamp {
 
 #[tokio::test]
 async fn recorded_server_search_pages_map_to_work_items() {
-    let Some(fx) = shared_fixtures() else { return };
-    let tmp = folder(
+    let Some(fx) = shared_fixtures("jira") else { return };
+    let tmp = replay_folder(
         json!([
             {"path": "/rest/api/2/search", "query": {"startAt": "2"}, "file": fx.join("search-v2-page2.server.perceval.json")},
             {"path": "/rest/api/2/search", "file": fx.join("search-v2-page1.server.perceval.json")}
@@ -103,8 +70,8 @@ async fn recorded_server_search_pages_map_to_work_items() {
 
 #[tokio::test]
 async fn recorded_cloud_board_issues_sprints_changelog_and_configuration() {
-    let Some(fx) = shared_fixtures() else { return };
-    let tmp = folder(
+    let Some(fx) = shared_fixtures("jira") else { return };
+    let tmp = replay_folder(
         json!([
             {"path": "/rest/agile/1.0/board/8/sprint", "file": fx.join("agile-board-sprints.cloud.devlake.json")},
             {"path": "/rest/api/3/issue/13491/changelog", "file": fx.join("issue-changelog-v3.cloud.devlake.json")},
@@ -136,7 +103,7 @@ async fn recorded_cloud_board_issues_sprints_changelog_and_configuration() {
     assert!(changes.len() >= 79);
 
     // DevLake's site estimates with customfield_10024 and keeps sprints in 10020.
-    let issues = read(&fx.join("agile-board-issues-expand-changelog.cloud.devlake.json"));
+    let issues = read_json(&fx.join("agile-board-issues-expand-changelog.cloud.devlake.json"));
     let ids = FieldIds {
         story_points: Some("customfield_10024".into()),
         sprint: Some("customfield_10020".into()),
@@ -157,7 +124,7 @@ async fn recorded_cloud_board_issues_sprints_changelog_and_configuration() {
     assert!(!map::changelog_complete(first) || item.changelog.len() >= 25);
 
     let field = c.board_estimation_field(1).await.unwrap();
-    let raw = read(&fx.join("agile-board-configuration.go-jira.json"));
+    let raw = read_json(&fx.join("agile-board-configuration.go-jira.json"));
     let want = raw
         .pointer("/estimation/field/fieldId")
         .and_then(Value::as_str)
@@ -167,8 +134,8 @@ async fn recorded_cloud_board_issues_sprints_changelog_and_configuration() {
 
 #[test]
 fn recorded_legacy_sprint_strings_and_adf() {
-    let Some(fx) = shared_fixtures() else { return };
-    let legacy = read(&fx.join("search-v2-legacy-sprint-strings.cloud2014.jira-ruby.json"));
+    let Some(fx) = shared_fixtures("jira") else { return };
+    let legacy = read_json(&fx.join("search-v2-legacy-sprint-strings.cloud2014.jira-ruby.json"));
     let issue = &legacy["issues"][0];
     let raw = issue["fields"]["customfield_10012"].clone();
     let ids = map::sprint_ids(Some(&raw));
@@ -177,7 +144,7 @@ fn recorded_legacy_sprint_strings_and_adf() {
         let id = map::legacy_sprint_attr(s.as_str().unwrap(), "id").unwrap();
         assert!(ids.contains(&id.parse().unwrap()));
     }
-    let doc = read(&fx.join("adf-document.jira-cli.json"));
+    let doc = read_json(&fx.join("adf-document.jira-cli.json"));
     let text = adf::flatten(&doc);
     assert!(!text.is_empty());
     assert!(!text.contains("\"type\""), "ADF structure leaked: {text}");
@@ -196,7 +163,7 @@ fn issue(n: u32) -> Value {
 
 fn paged_search_folder() -> tempfile::TempDir {
     let issues: Vec<Value> = (1..=137).map(issue).collect();
-    folder(
+    replay_folder(
         json!([{"path": "/rest/api/3/search/jql", "file": "search.json",
                 "pages": {"style": "jira_token", "items": "issues", "page_size": 100}}]),
         &[("search.json", json!({"issues": issues}))],

@@ -20,49 +20,16 @@ use async_cockpit::sync::{Progress, sync_slack};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-fn shared_fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/slack");
-    if dir.is_dir() {
-        Some(dir.canonicalize().unwrap())
-    } else {
-        eprintln!("notice: ../shared/fixtures absent; skipping the recorded Slack payload checks");
-        None
-    }
-}
+mod common;
+use common::{read_json, replay_folder, shared_fixtures, temp_copy, with_provider};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slack/workspace")
 }
 
-/// A replay folder in a temp dir with `routes`. Route files given as absolute
-/// paths (recorded fixtures) are copied into the temp folder, never into the project.
-fn folder(mut routes: Value, files: &[(&str, Value)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for r in routes.as_array_mut().unwrap() {
-        r["provider"] = json!("slack");
-        let f = PathBuf::from(r["file"].as_str().unwrap());
-        if f.is_absolute() {
-            let name = f.file_name().unwrap().to_str().unwrap().to_string();
-            std::fs::copy(&f, tmp.path().join(&name)).unwrap();
-            r["file"] = json!(name);
-        }
-    }
-    for (name, body) in files {
-        std::fs::write(tmp.path().join(name), serde_json::to_vec(body).unwrap()).unwrap();
-    }
-    let doc = json!({"anchor": "2026-01-05T09:00:00Z", "routes": routes});
-    std::fs::write(tmp.path().join("routes.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
-    tmp
-}
-
-/// A copy of our workspace folder, to change between syncs.
-fn workspace_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(workspace()).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
-    }
-    tmp
+/// A replay folder of Slack `routes` (see [`replay_folder`]).
+fn folder(routes: Value, files: &[(&str, Value)]) -> tempfile::TempDir {
+    replay_folder(with_provider(routes, "slack"), files)
 }
 
 fn client(base: &str) -> SlackClient {
@@ -78,13 +45,11 @@ fn now() -> Timestamp {
     "2026-01-05T09:00:00Z".parse().unwrap()
 }
 
-fn read(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
 #[tokio::test]
 async fn recorded_history_pages_members_pages_users_and_errors() {
-    let Some(fx) = shared_fixtures() else { return };
+    let Some(fx) = shared_fixtures("slack") else {
+        return;
+    };
     let tmp = folder(
         json!([
             {"path": "/api/conversations.history", "query": {"channel": "C011DUKE8", "latest": "1427135733.000068"},
@@ -288,7 +253,7 @@ fn count(report: &async_cockpit::sync::SourceReport, kind: RecordKind) -> usize 
 async fn sync_into_a_sealed_store_then_incremental_syncs() {
     let dir = tempfile::tempdir().unwrap();
     let store = open_store(dir.path());
-    let ws = workspace_copy();
+    let ws = temp_copy(&workspace());
     let cfg = Config::default();
 
     // 1. A first sync: users, two member channels, threads.
@@ -391,7 +356,7 @@ async fn sync_into_a_sealed_store_then_incremental_syncs() {
     server.shutdown().await;
 
     // 3. A new post, a new reply on the thread, and a deletion event.
-    let mut dev = read(&ws.path().join("history-dev-1.json"));
+    let mut dev = read_json(&ws.path().join("history-dev-1.json"));
     let list = dev["messages"].as_array_mut().unwrap();
     list[2]["reply_count"] = json!(3);
     list[2]["latest_reply"] = json!("1767300100.000100");
@@ -410,7 +375,7 @@ async fn sync_into_a_sealed_store_then_incremental_syncs() {
         serde_json::to_vec(&dev).unwrap(),
     )
     .unwrap();
-    let mut replies = read(&ws.path().join("replies-dev-1767100300.json"));
+    let mut replies = read_json(&ws.path().join("replies-dev-1767100300.json"));
     replies["messages"]
         .as_array_mut()
         .unwrap()
@@ -513,7 +478,7 @@ async fn demo_slack_syncs_completely_then_costs_one_request_per_scope() {
         let p = entry.unwrap().path();
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
         if name.starts_with("history-") {
-            for m in read(&p)["messages"].as_array().unwrap() {
+            for m in read_json(&p)["messages"].as_array().unwrap() {
                 parents += usize::from(m["subtype"] != "channel_join");
                 threads += usize::from(m["reply_count"].as_u64().unwrap_or(0) > 0);
             }
@@ -521,7 +486,11 @@ async fn demo_slack_syncs_completely_then_costs_one_request_per_scope() {
     }
     let mut replies = 0;
     for entry in std::fs::read_dir(demo.join("slack/replies")).unwrap() {
-        replies += read(&entry.unwrap().path())["messages"].as_array().unwrap().len() - 1;
+        replies += read_json(&entry.unwrap().path())["messages"]
+            .as_array()
+            .unwrap()
+            .len()
+            - 1;
     }
 
     let report = sync_slack(&store, &cfg, &c, &Progress::default(), false).await;

@@ -350,3 +350,44 @@ fn retention_purges_by_exact_event_time_with_a_fixed_clock() {
     // Idempotent.
     assert_eq!(s.purge(now, 30).unwrap().total(), 0);
 }
+
+/// The sync's writer thread: batches land in the order sent (a later value
+/// of a record or cursor wins, also inside one group commit), `finish`
+/// counts them, and the store closes once the thread has let go of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writer_thread_writes_batches_in_order_and_releases_the_store() {
+    use async_cockpit::store::Batch;
+    let tmp = tempfile::tempdir().unwrap();
+    let key = key_file(tmp.path(), "key");
+    let site_dir = tmp.path().join("acme");
+    let t = ts("2026-01-05T09:00:00Z");
+    {
+        let store = Store::open(&site_dir, "acme", &key, true).unwrap();
+        let writer = store.writer("test").unwrap();
+        for n in 0..50 {
+            let mut b = Batch::new();
+            b.push(rec("acme", &format!("{n}"), "ALP-1", &format!("v{n}"), t));
+            // Every batch also rewrites record 0: the last one sent wins.
+            b.push(rec("acme", "0", "ALP-1", &format!("latest {n}"), t));
+            b.set_cursor("scope", n.to_string());
+            writer.send(b).await.unwrap();
+        }
+        // An empty batch is nothing to write.
+        writer.send(Batch::new()).await.unwrap();
+        assert_eq!(writer.finish().await.unwrap(), 100);
+        assert_eq!(store.cursor("scope").unwrap().as_deref(), Some("49"));
+        let zero = store
+            .records(RecordKind::WorkItem)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.meta().source_id == "0")
+            .unwrap();
+        let Record::WorkItem(zero) = zero else {
+            panic!("not a work item")
+        };
+        assert_eq!(zero.summary, "latest 49");
+    }
+    // Reopening works at once: the writer thread no longer holds the file.
+    let store = Store::open(&site_dir, "acme", &key, false).unwrap();
+    assert_eq!(store.records(RecordKind::WorkItem).unwrap().len(), 50);
+}

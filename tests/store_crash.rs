@@ -11,10 +11,12 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use async_cockpit::model::RecordKind;
-use async_cockpit::store::{Store, init_key_file, keys};
+use async_cockpit::store::{Batch, Commit, Store, init_key_file, keys};
 use common::{rec, ts};
 
 const CHILD_ENV: &str = "AC_CRASH_CHILD_DIR";
+/// Set in the child: write with deferred commits, a durable one every 7th.
+const DEFERRED_ENV: &str = "AC_CRASH_CHILD_DEFERRED";
 const BATCH: usize = 40;
 
 fn open(dir: &Path, create: bool) -> Store {
@@ -42,9 +44,21 @@ fn child(dir: &Path) -> ! {
                 )
             })
             .collect();
-        store
-            .write_batch(&batch, Some(("batches", &n.to_string())))
-            .unwrap();
+        if std::env::var_os(DEFERRED_ENV).is_some() {
+            let mut b = Batch::new();
+            b.extend(batch);
+            b.set_cursor("batches", n.to_string());
+            let commit = if n % 7 == 6 {
+                Commit::Durable
+            } else {
+                Commit::Deferred
+            };
+            store.write(&[b], commit).unwrap();
+        } else {
+            store
+                .write_batch(&batch, Some(("batches", &n.to_string())))
+                .unwrap();
+        }
     }
     unreachable!()
 }
@@ -54,24 +68,34 @@ fn sigkill_mid_write_leaves_whole_batches() {
     if let Some(dir) = std::env::var_os(CHILD_ENV) {
         child(Path::new(&dir));
     }
+    kill_rounds("sigkill_mid_write_leaves_whole_batches", false);
+}
+
+/// Deferred commits (redb `Durability::None`, as the sync's writer uses
+/// between durable ones): a kill rolls back to the last durable commit, so
+/// what is left is still whole batches `0..=cursor`.
+#[test]
+fn sigkill_mid_deferred_writes_rolls_back_to_whole_batches() {
+    if let Some(dir) = std::env::var_os(CHILD_ENV) {
+        child(Path::new(&dir));
+    }
+    kill_rounds("sigkill_mid_deferred_writes_rolls_back_to_whole_batches", true);
+}
+
+fn kill_rounds(test: &str, deferred: bool) {
     let tmp = tempfile::tempdir().unwrap();
     init_key_file(&tmp.path().join("key")).unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut rng_state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut last_cursor = -1i64;
     for round in 0..20 {
-        let mut child = Command::new(&exe)
-            .args([
-                "sigkill_mid_write_leaves_whole_batches",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_ENV, tmp.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut cmd = Command::new(&exe);
+        cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, tmp.path());
+        if deferred {
+            cmd.env(DEFERRED_ENV, "1");
+        }
+        let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         // xorshift: a kill point between 30 and 330 ms into the run.
         rng_state ^= rng_state << 13;
         rng_state ^= rng_state >> 7;

@@ -71,6 +71,36 @@ fn second_sync_with_nothing_changed() {
         "github answered other than 304"
     );
 
+    // Zoom: transcripts already stored from unchanged files are not
+    // downloaded again; one listing per user is all.
+    let downloads: Vec<String> = second
+        .iter()
+        .filter(|r| r.path.starts_with("/rec/"))
+        .map(scope_of)
+        .collect();
+    assert!(
+        downloads.is_empty(),
+        "transcripts downloaded again: {downloads:?}"
+    );
+
+    // Jira: the replay server evaluates `updated >= "…"`, so the delta's
+    // search is one page of the overlap window, per project.
+    let searches: Vec<_> = second
+        .iter()
+        .filter(|r| {
+            r.path.starts_with("/rest/api/")
+                && (r.path.ends_with("/search/jql") || r.path.ends_with("/search"))
+        })
+        .collect();
+    assert!(!searches.is_empty());
+    assert!(
+        searches
+            .iter()
+            .all(|r| r.query.contains("updated") && !r.query.contains("nextPageToken")),
+        "{:?}",
+        searches.iter().map(|r| scope_of(r)).collect::<Vec<_>>()
+    );
+
     // The summary counts them as the server did.
     let summary = text(&out);
     let github_line = summary.lines().find(|l| l.starts_with("github ")).unwrap();

@@ -1,13 +1,10 @@
 //! Jira Cloud: myself, the field catalogue, a scrum board per project with
 //! its sprints, and the issues (embedded changelogs complete).
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use serde_json::{Value, json};
 
 use crate::org::{Org, Rng, Writer, jira_time, pages, z_time};
-
-/// Jira's incremental overlap (`sync::jira::OVERLAP`).
-const JIRA_OVERLAP: SignedDuration = SignedDuration::from_mins(2);
 
 /// Writes the Jira routes; returns the records a full sync writes from them.
 pub(crate) fn jira(org: &Org, w: &mut Writer, rng: &mut Rng) -> usize {
@@ -134,24 +131,7 @@ pub(crate) fn jira(org: &Org, w: &mut Writer, rng: &mut Rng) -> usize {
             })
             .collect();
         records += issues.len();
-        // What Jira answers `updated >= cursor - 2 min` (minute precision)
-        // after a complete sync: the issues of that window only.
-        let newest = org.at_fraction(n - 1, n);
-        let since =
-            Timestamp::from_second((newest - JIRA_OVERLAP).as_second().div_euclid(60) * 60).expect("since");
-        let recent: Vec<Value> = issues
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| org.at_fraction(*i, n) >= since)
-            .map(|(_, v)| v.clone())
-            .collect();
-        w.route(
-            "/rest/api/3/search/jql",
-            json!({ "jql": format!("project = {key} AND updated >=") }),
-            &format!("jira/search-{key}-recent.json"),
-            &json!({ "issues": recent }),
-            pages("jira_token", "issues", 100),
-        );
+        // The replay server evaluates `updated >= "…"` and `ORDER BY updated`.
         w.route(
             "/rest/api/3/search/jql",
             json!({ "jql": format!("project = {key}") }),

@@ -233,9 +233,17 @@ pub(crate) fn pages(style: &str, items: &str, size: usize) -> Option<Value> {
 /// the store (the named variables are never set).
 pub(crate) fn config(org: &Org, base: &str) -> Config {
     let list = |v: Vec<String>| v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+    // `SYNC_BENCH_BUDGET` raises the per-provider request budget (default the
+    // program's), so a large organisation syncs in one run, not in one run
+    // per 5,000 requests.
+    let budget = std::env::var("SYNC_BENCH_BUDGET")
+        .ok()
+        .and_then(|b| b.parse::<u32>().ok())
+        .unwrap_or(async_cockpit::config::DEFAULT_REQUEST_BUDGET);
     let text = format!(
         r#"site = "{SITE}"
 retention_days = 90
+request_budget = {budget}
 
 [github]
 enabled = true

@@ -32,8 +32,9 @@ use crate::sync::{
 use crate::ui::CockpitData;
 use progress::{Mode, ProgressView};
 
-/// Requests one provider may make in one sync run.
-pub const REQUEST_BUDGET: u32 = 5_000;
+/// Requests one provider may make in one sync run unless the config's
+/// `request_budget` says otherwise.
+pub const REQUEST_BUDGET: u32 = crate::config::DEFAULT_REQUEST_BUDGET;
 
 /// The token of `provider`: the environment variable the config names, else
 /// the token sealed in the store by `auth set`.
@@ -62,7 +63,7 @@ pub(crate) fn jira_client(store: &Store, cfg: &Config) -> anyhow::Result<JiraCli
             token,
         }
     };
-    Ok(JiraClient::new(&cfg.jira, auth, REQUEST_BUDGET)?)
+    Ok(JiraClient::new(&cfg.jira, auth, cfg.request_budget)?)
 }
 
 /// The Zoom server-to-server app credentials: the environment variables the
@@ -138,6 +139,29 @@ pub async fn sync_all(store: &Store, cfg: &Config, progress: &Progress, full: bo
         .collect()
 }
 
+/// The providers `sync_all` runs, in the order they start.
+const PROVIDERS: [Source; 5] = [
+    Source::Jira,
+    Source::Github,
+    Source::Slack,
+    Source::Confluence,
+    Source::Zoom,
+];
+
+/// Whether `source` is enabled in `cfg`.
+fn enabled(cfg: &Config, source: Source) -> bool {
+    match source {
+        Source::Github => cfg.github.enabled,
+        Source::Jira => cfg.jira.enabled,
+        Source::Slack => cfg.slack.enabled,
+        Source::Zoom => cfg.zoom.enabled,
+        Source::Confluence => cfg.confluence.enabled,
+        Source::Git | Source::SlackExport | Source::Vtt | Source::Llm => false,
+    }
+}
+
+type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = SourceSummary> + Send + 'a>>;
+
 /// [`sync_all`], with each source's count of `304` answers.
 pub(crate) async fn sync_sources(
     store: &Store,
@@ -145,80 +169,84 @@ pub(crate) async fn sync_sources(
     progress: &Progress,
     full: bool,
 ) -> Vec<SourceSummary> {
-    type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = SourceSummary> + Send + 'a>>;
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    let mut reports = Vec::new();
+    for source in PROVIDERS.into_iter().filter(|s| enabled(cfg, *s)) {
+        match start(store, cfg, progress, source, full) {
+            Ok(job) => jobs.push(job),
+            Err(e) => reports.push(not_started(source, &e)),
+        }
+    }
+    reports.extend(futures_util::future::join_all(jobs).await);
+    reports.sort_by_key(|r| r.report.source);
+    reports
+}
+
+/// Builds `source`'s client (with the configured request budget and a wait
+/// hook feeding `progress`) and the job that syncs it and counts its 304s.
+/// The job runs as its own task, so the sources' parsing and mapping spread
+/// over the runtime's worker threads instead of sharing the caller's.
+fn start<'a>(
+    store: &'a Store,
+    cfg: &'a Config,
+    progress: &'a Progress,
+    source: Source,
+    full: bool,
+) -> anyhow::Result<Job<'a>> {
     // Clones of an `HttpClient` share its counters: read the 304s after the run.
-    fn counted<'a>(
-        http: &HttpClient,
-        job: impl std::future::Future<Output = SourceReport> + Send + 'a,
-    ) -> Job<'a> {
-        let http = http.clone();
+    fn spawned(
+        http: HttpClient,
+        source: Source,
+        job: impl std::future::Future<Output = SourceReport> + Send + 'static,
+    ) -> Job<'static> {
+        let task = tokio::spawn(job);
         Box::pin(async move {
-            let report = job.await;
+            let report = match task.await {
+                Ok(report) => report,
+                Err(e) => SourceReport {
+                    source,
+                    written: Vec::new(),
+                    requests: http.requests(),
+                    error: Some(format!("the {} sync task failed: {e}", source.as_str())),
+                    finished: Timestamp::now(),
+                },
+            };
             SourceSummary {
                 report,
                 not_modified: http.not_modified(),
             }
         })
     }
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    let mut reports = Vec::new();
-    if cfg.jira.enabled {
-        match jira_client(store, cfg) {
-            Ok(client) => {
-                let client = client.clone().with_http(
-                    client
-                        .http()
-                        .clone()
-                        .with_wait_hook(wait_hook(progress, Source::Jira)),
-                );
-                let http = client.http().clone();
-                jobs.push(counted(&http, async move {
-                    sync_jira(store, cfg, &client, progress, full).await
-                }));
-            }
-            Err(e) => reports.push(not_started(Source::Jira, &e)),
+    let budget = cfg.request_budget;
+    let hook = |http: &HttpClient| http.clone().with_wait_hook(wait_hook(progress, source));
+    // Owned for the task (a store clone shares the one open database).
+    let (st, conf, prog) = (store.clone(), cfg.clone(), progress.clone());
+    Ok(match source {
+        Source::Jira => {
+            let c = jira_client(store, cfg)?;
+            let c = c.clone().with_http(hook(c.http()));
+            spawned(c.http().clone(), source, async move {
+                sync_jira(&st, &conf, &c, &prog, full).await
+            })
         }
-    }
-    if cfg.github.enabled {
-        let client = token(store, "github", &cfg.github.token_env)
-            .and_then(|t| Ok(GithubClient::new(&cfg.github, Auth::Bearer(t), REQUEST_BUDGET)?));
-        match client {
-            Ok(client) => {
-                let client = client.clone().with_http(
-                    client
-                        .http()
-                        .clone()
-                        .with_wait_hook(wait_hook(progress, Source::Github)),
-                );
-                let http = client.http().clone();
-                jobs.push(counted(&http, async move {
-                    sync_github(store, cfg, &client, progress, full).await
-                }));
-            }
-            Err(e) => reports.push(not_started(Source::Github, &e)),
+        Source::Github => {
+            let t = token(store, "github", &cfg.github.token_env)?;
+            let c = GithubClient::new(&cfg.github, Auth::Bearer(t), budget)?;
+            let c = c.clone().with_http(hook(c.http()));
+            spawned(c.http().clone(), source, async move {
+                sync_github(&st, &conf, &c, &prog, full).await
+            })
         }
-    }
-    if cfg.slack.enabled {
-        let client = token(store, "slack", &cfg.slack.token_env)
-            .and_then(|t| Ok(SlackClient::new(&cfg.slack, Auth::Bearer(t), REQUEST_BUDGET)?));
-        match client {
-            Ok(client) => {
-                let client = client.clone().with_http(
-                    client
-                        .http()
-                        .clone()
-                        .with_wait_hook(wait_hook(progress, Source::Slack)),
-                );
-                let http = client.http().clone();
-                jobs.push(counted(&http, async move {
-                    sync_slack(store, cfg, &client, progress, full).await
-                }));
-            }
-            Err(e) => reports.push(not_started(Source::Slack, &e)),
+        Source::Slack => {
+            let t = token(store, "slack", &cfg.slack.token_env)?;
+            let c = SlackClient::new(&cfg.slack, Auth::Bearer(t), budget)?;
+            let c = c.clone().with_http(hook(c.http()));
+            spawned(c.http().clone(), source, async move {
+                sync_slack(&st, &conf, &c, &prog, full).await
+            })
         }
-    }
-    if cfg.confluence.enabled {
-        let client = token(store, "confluence", &cfg.confluence.token_env).and_then(|t| {
+        Source::Confluence => {
+            let t = token(store, "confluence", &cfg.confluence.token_env)?;
             let auth = if cfg.confluence.user.is_empty() {
                 Auth::Bearer(t)
             } else {
@@ -227,46 +255,23 @@ pub(crate) async fn sync_sources(
                     token: t,
                 }
             };
-            Ok(ConfluenceClient::new(&cfg.confluence, auth, REQUEST_BUDGET)?)
-        });
-        match client {
-            Ok(client) => {
-                let client = client.clone().with_http(
-                    client
-                        .http()
-                        .clone()
-                        .with_wait_hook(wait_hook(progress, Source::Confluence)),
-                );
-                let http = client.http().clone();
-                jobs.push(counted(&http, async move {
-                    sync_confluence(store, cfg, &client, progress, full).await
-                }));
-            }
-            Err(e) => reports.push(not_started(Source::Confluence, &e)),
+            let c = ConfluenceClient::new(&cfg.confluence, auth, budget)?;
+            let c = c.clone().with_http(hook(c.http()));
+            spawned(c.http().clone(), source, async move {
+                sync_confluence(&st, &conf, &c, &prog, full).await
+            })
         }
-    }
-    if cfg.zoom.enabled {
-        let client = zoom_credentials(store, cfg)
-            .and_then(|creds| Ok(ZoomClient::new(&cfg.zoom, creds, REQUEST_BUDGET)?));
-        match client {
-            Ok(client) => {
-                let client = client.clone().with_http(
-                    client
-                        .http()
-                        .clone()
-                        .with_wait_hook(wait_hook(progress, Source::Zoom)),
-                );
-                let http = client.http().clone();
-                jobs.push(counted(&http, async move {
-                    sync_zoom(store, cfg, client, progress, full).await
-                }));
-            }
-            Err(e) => reports.push(not_started(Source::Zoom, &e)),
+        Source::Zoom => {
+            let c = ZoomClient::new(&cfg.zoom, zoom_credentials(store, cfg)?, budget)?;
+            let c = c.clone().with_http(hook(c.http()));
+            spawned(c.http().clone(), source, async move {
+                sync_zoom(&st, &conf, c, &prog, full).await
+            })
         }
-    }
-    reports.extend(futures_util::future::join_all(jobs).await);
-    reports.sort_by_key(|r| r.report.source);
-    reports
+        Source::Git | Source::SlackExport | Source::Vtt | Source::Llm => {
+            anyhow::bail!("{} is not a synced provider", source.as_str())
+        }
+    })
 }
 
 fn not_started(source: Source, e: &anyhow::Error) -> SourceSummary {

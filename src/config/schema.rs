@@ -13,6 +13,9 @@ pub struct Config {
     pub site: String,
     /// Retention window in days: 14, 30 or 90.
     pub retention_days: u32,
+    /// Requests one provider may make in one sync run (1 to
+    /// [`MAX_REQUEST_BUDGET`]); `304 Not Modified` answers do not count.
+    pub request_budget: u32,
     /// Work calendar.
     pub team: TeamConfig,
     /// People and their identities across providers.
@@ -38,6 +41,7 @@ impl Default for Config {
         Config {
             site: "default".into(),
             retention_days: 30,
+            request_budget: DEFAULT_REQUEST_BUDGET,
             team: TeamConfig::default(),
             people: Vec::new(),
             github: GithubConfig::default(),
@@ -380,6 +384,11 @@ fn violation(key: impl Into<String>, message: impl Into<String>) -> Violation {
     }
 }
 
+/// Requests one provider may make in one sync run, unless configured.
+pub const DEFAULT_REQUEST_BUDGET: u32 = 5_000;
+/// The largest `request_budget` accepted.
+pub const MAX_REQUEST_BUDGET: u32 = 1_000_000;
+
 /// Allowed retention tiers, in days.
 pub const RETENTION_TIERS: [u32; 3] = [14, 30, 90];
 /// Roles that may read another person's individual detail (Strategic Pulse).
@@ -408,6 +417,15 @@ impl Config {
                 format!(
                     "retention_days = {} is not a retention tier; use 14, 30 or 90",
                     self.retention_days
+                ),
+            ));
+        }
+        if !(1..=MAX_REQUEST_BUDGET).contains(&self.request_budget) {
+            return Err(violation(
+                "request_budget",
+                format!(
+                    "request_budget = {} is out of range; use 1 to {MAX_REQUEST_BUDGET} requests per provider and sync",
+                    self.request_budget
                 ),
             ));
         }

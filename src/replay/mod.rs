@@ -35,6 +35,7 @@
 
 mod faults;
 mod pages;
+mod query;
 mod routes;
 mod serve;
 mod shift;

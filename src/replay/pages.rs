@@ -66,6 +66,11 @@ pub(crate) struct Paged {
     pub(crate) items: Vec<Bytes>,
     /// Jira `startAt` pages report `isLast` only when the recording had it.
     pub(crate) had_is_last: bool,
+    /// Each item's time for `since` / JQL `updated` (see `query`); empty
+    /// when the style has none.
+    pub(crate) stamps: Vec<Option<jiff::Timestamp>>,
+    /// The zone JQL date literals are read in (the Jira account's).
+    pub(crate) tz: jiff::tz::TimeZone,
 }
 
 /// What a page request produced: a page body and its extra headers, or an
@@ -159,14 +164,26 @@ pub(crate) fn decode_token(token: &str) -> Option<usize> {
 impl Paged {
     /// Renders the page a request asks for.
     pub(crate) fn render(&self, req: &PageRequest<'_>) -> Page {
+        let selection = super::query::selection(self.style, req.params, &self.tz);
+        let selected: Vec<Bytes>;
+        let items: &[Bytes] = if selection.is_none() || self.stamps.len() != self.items.len() {
+            &self.items
+        } else {
+            selected = selection
+                .apply(&self.stamps)
+                .into_iter()
+                .map(|i| self.items[i].clone())
+                .collect();
+            &selected
+        };
         match self.style {
-            Style::GithubLink => self.github(req),
-            Style::JiraToken => self.jira_token(req),
-            Style::JiraStartat => self.jira_startat(req),
-            Style::SlackCursor => self.slack(req),
-            Style::ConfluenceStart => self.confluence_start(req),
-            Style::ConfluenceCursor => self.confluence_cursor(req),
-            Style::ZoomToken => self.zoom(req),
+            Style::GithubLink => self.github(req, items),
+            Style::JiraToken => self.jira_token(req, items),
+            Style::JiraStartat => self.jira_startat(req, items),
+            Style::SlackCursor => self.slack(req, items),
+            Style::ConfluenceStart => self.confluence_start(req, items),
+            Style::ConfluenceCursor => self.confluence_cursor(req, items),
+            Style::ZoomToken => self.zoom(req, items),
         }
     }
 
@@ -177,18 +194,18 @@ impl Paged {
     }
 
     /// `(first, end)` indices of the page starting at `start`.
-    fn window(&self, start: usize, size: usize) -> (usize, usize) {
-        let first = start.min(self.items.len());
-        (first, first.saturating_add(size).min(self.items.len()))
+    fn window(items: &[Bytes], start: usize, size: usize) -> (usize, usize) {
+        let first = start.min(items.len());
+        (first, first.saturating_add(size).min(items.len()))
     }
 
-    fn github(&self, req: &PageRequest<'_>) -> Page {
+    fn github(&self, req: &PageRequest<'_>, items: &[Bytes]) -> Page {
         let per_page = self.size(req, "per_page");
         let page = req.number("page").unwrap_or(1).max(1);
-        let last = self.items.len().div_ceil(per_page).max(1);
+        let last = items.len().div_ceil(per_page).max(1);
         let start = (page - 1).saturating_mul(per_page);
-        let (first, end) = self.window(start, per_page);
-        let body = join_array(&self.items[first..end]);
+        let (first, end) = Self::window(items, start, per_page);
+        let body = join_array(&items[first..end]);
 
         let link_to = |n: usize| {
             let query = req.query_with(&[("page", n.to_string())]);
@@ -222,7 +239,7 @@ impl Paged {
         }
     }
 
-    fn jira_token(&self, req: &PageRequest<'_>) -> Page {
+    fn jira_token(&self, req: &PageRequest<'_>, items: &[Bytes]) -> Page {
         let Ok(start) = req.token("nextPageToken") else {
             return error_page(
                 StatusCode::BAD_REQUEST,
@@ -230,8 +247,8 @@ impl Paged {
             );
         };
         let size = self.size(req, "maxResults");
-        let (first, end) = self.window(start, size);
-        let is_last = end >= self.items.len();
+        let (first, end) = Self::window(items, start, size);
+        let is_last = end >= items.len();
         let mut envelope = self.envelope.clone();
         envelope.remove("total");
         envelope.remove("nextPageToken");
@@ -239,31 +256,31 @@ impl Paged {
             envelope.insert("nextPageToken".into(), encode_token(end).into());
         }
         envelope.insert("isLast".into(), is_last.into());
-        self.ok_page(envelope, first, end)
+        self.ok_page(envelope, items, first, end)
     }
 
-    fn jira_startat(&self, req: &PageRequest<'_>) -> Page {
+    fn jira_startat(&self, req: &PageRequest<'_>, items: &[Bytes]) -> Page {
         let start = req.number("startAt").unwrap_or(0);
         let size = self.size(req, "maxResults");
-        let (first, end) = self.window(start, size);
+        let (first, end) = Self::window(items, start, size);
         let mut envelope = self.envelope.clone();
         envelope.insert("startAt".into(), start.into());
         envelope.insert("maxResults".into(), size.into());
-        envelope.insert("total".into(), self.items.len().into());
+        envelope.insert("total".into(), items.len().into());
         if self.had_is_last {
-            envelope.insert("isLast".into(), (end >= self.items.len()).into());
+            envelope.insert("isLast".into(), (end >= items.len()).into());
         }
-        self.ok_page(envelope, first, end)
+        self.ok_page(envelope, items, first, end)
     }
 
-    fn slack(&self, req: &PageRequest<'_>) -> Page {
+    fn slack(&self, req: &PageRequest<'_>, items: &[Bytes]) -> Page {
         let Ok(start) = req.token("cursor") else {
             // Slack reports errors with HTTP 200 and `ok: false`.
             return error_page(StatusCode::OK, &json!({ "ok": false, "error": "invalid_cursor" }));
         };
         let size = self.size(req, "limit");
-        let (first, end) = self.window(start, size);
-        let has_more = end < self.items.len();
+        let (first, end) = Self::window(items, start, size);
+        let has_more = end < items.len();
         let mut envelope = self.envelope.clone();
         envelope.insert("has_more".into(), has_more.into());
         let next = if has_more {
@@ -280,26 +297,26 @@ impl Paged {
         if let Value::Object(meta) = meta {
             meta.insert("next_cursor".into(), next.into());
         }
-        self.ok_page(envelope, first, end)
+        self.ok_page(envelope, items, first, end)
     }
 
-    fn confluence_start(&self, req: &PageRequest<'_>) -> Page {
+    fn confluence_start(&self, req: &PageRequest<'_>, items: &[Bytes]) -> Page {
         let start = req.number("start").unwrap_or(0);
         let size = self.size(req, "limit");
-        let (first, end) = self.window(start, size);
+        let (first, end) = Self::window(items, start, size);
         let mut envelope = self.envelope.clone();
         envelope.insert("start".into(), start.into());
         envelope.insert("limit".into(), size.into());
         envelope.insert("size".into(), (end - first).into());
-        let next = (end < self.items.len()).then(|| {
+        let next = (end < items.len()).then(|| {
             let query = req.query_with(&[("limit", size.to_string()), ("start", end.to_string())]);
             format!("{}?{query}", req.path)
         });
         set_next_link(&mut envelope, next);
-        self.ok_page(envelope, first, end)
+        self.ok_page(envelope, items, first, end)
     }
 
-    fn confluence_cursor(&self, req: &PageRequest<'_>) -> Page {
+    fn confluence_cursor(&self, req: &PageRequest<'_>, items: &[Bytes]) -> Page {
         let Ok(start) = req.token("cursor") else {
             return error_page(
                 StatusCode::BAD_REQUEST,
@@ -307,17 +324,17 @@ impl Paged {
             );
         };
         let size = self.size(req, "limit");
-        let (first, end) = self.window(start, size);
+        let (first, end) = Self::window(items, start, size);
         let mut envelope = self.envelope.clone();
-        let next = (end < self.items.len()).then(|| {
+        let next = (end < items.len()).then(|| {
             let query = req.query_leading(&[("cursor", encode_token(end)), ("limit", size.to_string())]);
             format!("{}?{query}", req.path)
         });
         set_next_link(&mut envelope, next);
-        self.ok_page(envelope, first, end)
+        self.ok_page(envelope, items, first, end)
     }
 
-    fn zoom(&self, req: &PageRequest<'_>) -> Page {
+    fn zoom(&self, req: &PageRequest<'_>, items: &[Bytes]) -> Page {
         let Ok(start) = req.token("next_page_token") else {
             return error_page(
                 StatusCode::BAD_REQUEST,
@@ -325,24 +342,24 @@ impl Paged {
             );
         };
         let size = self.size(req, "page_size");
-        let (first, end) = self.window(start, size);
+        let (first, end) = Self::window(items, start, size);
         let mut envelope = self.envelope.clone();
         envelope.insert("page_size".into(), size.into());
-        envelope.insert("total_records".into(), self.items.len().into());
-        let next = if end < self.items.len() {
+        envelope.insert("total_records".into(), items.len().into());
+        let next = if end < items.len() {
             encode_token(end)
         } else {
             String::new()
         };
         envelope.insert("next_page_token".into(), next.into());
-        self.ok_page(envelope, first, end)
+        self.ok_page(envelope, items, first, end)
     }
 
     /// Writes `envelope` with the items `first..end` spliced in under the
     /// items key, without re-serialising the items.
-    fn ok_page(&self, mut envelope: Map<String, Value>, first: usize, end: usize) -> Page {
+    fn ok_page(&self, mut envelope: Map<String, Value>, items: &[Bytes], first: usize, end: usize) -> Page {
         envelope.insert(self.items_key.clone(), Value::Null);
-        let items = &self.items[first..end];
+        let items = &items[first..end];
         let mut out = Vec::with_capacity(256 + items.iter().map(|i| i.len() + 1).sum::<usize>());
         out.push(b'{');
         for (i, (key, value)) in envelope.iter().enumerate() {
@@ -425,6 +442,8 @@ mod tests {
             envelope: Map::new(),
             items: (0..n).map(|i| Bytes::from(i.to_string())).collect(),
             had_is_last: true,
+            stamps: Vec::new(),
+            tz: jiff::tz::TimeZone::UTC,
         }
     }
 

@@ -97,9 +97,40 @@ impl Route {
     }
 }
 
-/// The index of the first route, in file order, that answers the request.
-pub(crate) fn find(routes: &[Route], method: &str, path: &str, params: &[(String, String)]) -> Option<usize> {
-    routes.iter().position(|r| r.matches(method, path, params))
+/// Routes by method and path, each list in file order: a lookup costs one
+/// hash and the query checks of the routes of that one path.
+#[derive(Debug, Default)]
+pub(crate) struct RouteIndex {
+    by_path: HashMap<(String, String), Vec<usize>>,
+}
+
+impl RouteIndex {
+    /// Indexes `routes`.
+    pub(crate) fn new(routes: &[Route]) -> RouteIndex {
+        let mut by_path: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, r) in routes.iter().enumerate() {
+            by_path
+                .entry((r.method.to_ascii_uppercase(), r.path.clone()))
+                .or_default()
+                .push(i);
+        }
+        RouteIndex { by_path }
+    }
+
+    /// The index of the first route, in file order, that answers the request.
+    pub(crate) fn find(
+        &self,
+        routes: &[Route],
+        method: &str,
+        path: &str,
+        params: &[(String, String)],
+    ) -> Option<usize> {
+        self.by_path
+            .get(&(method.to_ascii_uppercase(), path.to_string()))?
+            .iter()
+            .copied()
+            .find(|&i| routes[i].matches(method, path, params))
+    }
 }
 
 /// Reads `folder/routes.json` and every file it names, shifted to `now`.
@@ -214,7 +245,31 @@ pub(crate) fn load(folder: &Path, now: Option<Timestamp>) -> Result<Loaded, Repl
             payload,
         });
     }
+    set_jql_time_zone(&mut routes);
     Ok(Loaded { routes, shift })
+}
+
+/// Jira reads JQL date literals in the account's time zone: the `timeZone`
+/// of the folder's `/rest/api/{2,3}/myself` payload (UTC without one).
+fn set_jql_time_zone(routes: &mut [Route]) {
+    let zone = routes
+        .iter()
+        .filter(|r| r.path.starts_with("/rest/api/") && r.path.ends_with("/myself"))
+        .find_map(|r| match &r.payload {
+            Payload::Whole(body) => serde_json::from_slice::<Value>(body)
+                .ok()?
+                .get("timeZone")?
+                .as_str()
+                .and_then(|z| jiff::tz::TimeZone::get(z).ok()),
+            Payload::Paged(_) => None,
+        });
+    if let Some(tz) = zone {
+        for r in routes {
+            if let Payload::Paged(p) = &mut r.payload {
+                p.tz = tz.clone();
+            }
+        }
+    }
 }
 
 /// Slack payloads carry epoch timestamps that the shift must know about.
@@ -237,6 +292,14 @@ fn paged(value: Value, spec: &PagesSpec) -> Result<Paged, String> {
             .map(|item| Bytes::from(item.to_string()))
             .collect::<Vec<_>>()
     };
+    let stamps = |items: &[Value]| -> Vec<Option<Timestamp>> {
+        let all: Vec<_> = items.iter().map(|i| super::query::stamp(spec.style, i)).collect();
+        if all.iter().all(Option::is_none) {
+            Vec::new()
+        } else {
+            all
+        }
+    };
     if spec.style.is_bare_array() {
         let Value::Array(items) = value else {
             return Err("github_link pages need a JSON array".into());
@@ -246,8 +309,10 @@ fn paged(value: Value, spec: &PagesSpec) -> Result<Paged, String> {
             items_key: String::new(),
             page_size,
             envelope: serde_json::Map::new(),
+            stamps: stamps(&items),
             items: render(items),
             had_is_last: false,
+            tz: jiff::tz::TimeZone::UTC,
         });
     }
     let items_key = spec
@@ -268,8 +333,10 @@ fn paged(value: Value, spec: &PagesSpec) -> Result<Paged, String> {
         items_key,
         page_size,
         envelope,
+        stamps: stamps(&items),
         items: render(items),
         had_is_last,
+        tz: jiff::tz::TimeZone::UTC,
     })
 }
 

@@ -38,6 +38,8 @@ pub struct RequestRecord {
 pub(crate) struct State {
     pub(crate) base_url: String,
     pub(crate) routes: Vec<Route>,
+    /// The routes by method and path.
+    pub(crate) index: routes::RouteIndex,
     /// Pre-computed ETags of whole payloads, by route index.
     pub(crate) etags: Vec<Option<HeaderValue>>,
     pub(crate) faults: FaultQueue,
@@ -77,6 +79,7 @@ impl State {
             .collect();
         State {
             base_url,
+            index: routes::RouteIndex::new(&routes),
             routes,
             etags,
             faults: FaultQueue::default(),
@@ -163,7 +166,7 @@ impl State {
     /// The normal answer: route, page, ETag and `If-None-Match`.
     fn answer(&self, method: &str, path: &str, query: &str, if_none_match: Option<&str>) -> Reply {
         let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-        let Some(index) = routes::find(&self.routes, method, path, &params) else {
+        let Some(index) = self.index.find(&self.routes, method, path, &params) else {
             return not_found(method, path);
         };
         let route = &self.routes[index];

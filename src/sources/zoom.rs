@@ -92,6 +92,33 @@ pub struct ListedMeeting {
     pub topic: String,
 }
 
+/// A `TRANSCRIPT` file as a cloud recording lists it, before download
+/// (`GET /users/{userId}/recordings`: `recording_files[]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranscriptFile {
+    /// Meeting instance UUID the recording belongs to.
+    pub meeting_uuid: String,
+    /// `recording_files[].id`.
+    pub file_id: Option<String>,
+    /// `recording_files[].file_size`, bytes.
+    pub file_size: Option<u64>,
+    /// `recording_files[].recording_end` as Zoom wrote it.
+    pub recording_end: Option<String>,
+}
+
+impl TranscriptFile {
+    /// A text that changes when the file does (`id|size|end`): stored with
+    /// the transcript, so an unchanged file is not downloaded again.
+    pub fn marker(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            self.file_id.as_deref().unwrap_or_default(),
+            self.file_size.map(|n| n.to_string()).unwrap_or_default(),
+            self.recording_end.as_deref().unwrap_or_default()
+        )
+    }
+}
+
 /// The Zoom client.
 #[derive(Debug, Clone)]
 pub struct ZoomClient {
@@ -330,6 +357,26 @@ impl ZoomClient {
         to: &str,
         site: &str,
     ) -> Result<Vec<Transcript>, ZoomError> {
+        let all = self
+            .transcripts_except(user_id, from, to, site, |_| false)
+            .await?;
+        Ok(all.into_iter().map(|(_, t)| t).collect())
+    }
+
+    /// Like [`ZoomClient::transcripts`], but a file for which `known` says
+    /// true is not downloaded (one request for the listing, one per file
+    /// fetched). Returns each transcript with the file it came from.
+    ///
+    /// # Errors
+    /// Any [`ZoomError`].
+    pub async fn transcripts_except(
+        &self,
+        user_id: &str,
+        from: &str,
+        to: &str,
+        site: &str,
+        known: impl Fn(&TranscriptFile) -> bool,
+    ) -> Result<Vec<(TranscriptFile, Transcript)>, ZoomError> {
         let recs = self
             .all_pages(
                 &format!("/users/{user_id}/recordings"),
@@ -351,11 +398,20 @@ impl ZoomClient {
                 .filter(|f| s(f, "file_type").as_deref() == Some("TRANSCRIPT"))
             {
                 let Some(url) = s(f, "download_url") else { continue };
+                let file = TranscriptFile {
+                    meeting_uuid: uuid.clone(),
+                    file_id: s(f, "id"),
+                    file_size: f.get("file_size").and_then(Value::as_u64),
+                    recording_end: s(f, "recording_end"),
+                };
+                if known(&file) {
+                    continue;
+                }
                 let target = self.api.resolve(&url)?;
                 let (_, body) = self.api.get_bytes(target.as_str(), &[]).await?;
                 let text = String::from_utf8_lossy(&body);
                 let cues = parse_vtt(&text, &url)?;
-                out.push(Transcript {
+                let transcript = Transcript {
                     meta: RecordMeta {
                         site: site.to_string(),
                         source: Source::Zoom,
@@ -365,7 +421,8 @@ impl ZoomClient {
                     },
                     meeting_uuid: uuid.clone(),
                     cues,
-                });
+                };
+                out.push((file, transcript));
             }
         }
         Ok(out)

@@ -1,7 +1,10 @@
 //! The encrypted store: one redb file per site, every value sealed.
 //!
-//! Owns: the on-disk format, keys, sealing, blinding, the retention purge and
-//! the audit log. Must not: know providers, HTTP, analytics or the UI.
+//! Owns: the on-disk format, keys, sealing, blinding, the retention purge,
+//! the audit log, and the write path the sync uses ([`Writer`]: a thread per
+//! source, group commits, deferred `fsync`; see `writer`'s doc for why a
+//! crash still never leaves a cursor ahead of its records). Must not: know
+//! providers, HTTP, analytics or the UI.
 //!
 //! # Scheme
 //! - **Files.** `<data-dir>/<site>/store.redb`, folder 0700, file 0600. redb's
@@ -46,12 +49,14 @@ mod marks;
 mod retention;
 mod tables;
 mod triage;
+mod writer;
 
 pub use fsutil::{create_private_dir, ensure_private_file};
 pub use keys::{KeySource, init_key_file};
 pub use marks::StandupFlag;
 pub use retention::PurgeReport;
 pub use tables::{AuditEntry, LlmOutput};
+pub use writer::{Batch, Commit, DURABLE_EVERY, Writer};
 
 use std::path::{Path, PathBuf};
 
@@ -164,6 +169,14 @@ pub enum StoreError {
         /// Error.
         source: std::io::Error,
     },
+    /// The sync's writer thread refused or failed a write.
+    #[error("store writer for {label}: {message}; nothing after that was written")]
+    Writer {
+        /// Whose writer (a source name).
+        label: String,
+        /// The first failure.
+        message: String,
+    },
     /// A decrypted value did not deserialize (a bug or a version mismatch).
     #[error("cannot decode a value of table '{table}': {message}")]
     Decode {
@@ -189,7 +202,15 @@ pub(crate) enum Codec {
 }
 
 /// An open store of one site.
+///
+/// Clones share the one open database (the sync's writer thread holds one);
+/// the file is closed, and its lock released, when the last clone is dropped.
+#[derive(Clone)]
 pub struct Store {
+    inner: std::sync::Arc<Inner>,
+}
+
+struct Inner {
     db: Database,
     site: String,
     path: PathBuf,
@@ -210,12 +231,7 @@ impl Store {
         let path = site_dir.join(STORE_FILE);
         let db = open_db(site_dir, &path, site, create)?;
         let codec = unlock(&db, &path, site, key)?;
-        Ok(Store {
-            db,
-            site: site.to_string(),
-            path,
-            codec,
-        })
+        Ok(Store::from_parts(db, site, path, codec))
     }
 
     /// Opens a store whose values are **not sealed**, for the storage
@@ -227,39 +243,45 @@ impl Store {
     pub fn open_plaintext_baseline(site_dir: &Path, site: &str) -> Result<Store, StoreError> {
         let path = site_dir.join(STORE_FILE);
         let db = open_db(site_dir, &path, site, true)?;
-        Ok(Store {
-            db,
-            site: site.to_string(),
-            path,
-            codec: Codec::Plain,
-        })
+        Ok(Store::from_parts(db, site, path, Codec::Plain))
+    }
+
+    fn from_parts(db: Database, site: &str, path: PathBuf, codec: Codec) -> Store {
+        Store {
+            inner: std::sync::Arc::new(Inner {
+                db,
+                site: site.to_string(),
+                path,
+                codec,
+            }),
+        }
     }
 
     /// The site this store belongs to.
     pub fn site(&self) -> &str {
-        &self.site
+        &self.inner.site
     }
 
     /// The store file.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
     pub(crate) fn db(&self) -> &Database {
-        &self.db
+        &self.inner.db
     }
 
     /// Blinded row key of `id` in `table` (plain bytes in the baseline).
     pub(crate) fn row_key(&self, table: &str, id: &str) -> Vec<u8> {
-        match &self.codec {
+        match &self.inner.codec {
             Codec::Sealed { blinder, .. } => blinder.blind(table, id).to_vec(),
             Codec::Plain => id.as_bytes().to_vec(),
         }
     }
 
     pub(crate) fn seal(&self, table: &str, row_key: &[u8], plaintext: &[u8]) -> Vec<u8> {
-        match &self.codec {
-            Codec::Sealed { sealer, .. } => sealer.seal(plaintext, &aad(&self.site, table, row_key)),
+        match &self.inner.codec {
+            Codec::Sealed { sealer, .. } => sealer.seal(plaintext, &aad(&self.inner.site, table, row_key)),
             Codec::Plain => plaintext.to_vec(),
         }
     }
@@ -270,15 +292,13 @@ impl Store {
         row_key: &[u8],
         sealed: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-        match &self.codec {
-            Codec::Sealed { sealer, .. } => {
-                sealer
-                    .open(sealed, &aad(&self.site, table, row_key))
-                    .ok_or_else(|| StoreError::Integrity {
-                        site: self.site.clone(),
-                        table: table.to_string(),
-                    })
-            }
+        match &self.inner.codec {
+            Codec::Sealed { sealer, .. } => sealer
+                .open(sealed, &aad(&self.inner.site, table, row_key))
+                .ok_or_else(|| StoreError::Integrity {
+                    site: self.inner.site.clone(),
+                    table: table.to_string(),
+                }),
             Codec::Plain => Ok(Zeroizing::new(sealed.to_vec())),
         }
     }
@@ -291,7 +311,7 @@ impl Store {
         stored: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
         let (_, sealed) = tables::split_day(stored).ok_or_else(|| StoreError::Integrity {
-            site: self.site.clone(),
+            site: self.inner.site.clone(),
             table: table.to_string(),
         })?;
         self.open_value(table, row_key, sealed)
@@ -302,7 +322,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub fn counts(&self) -> Result<Vec<(RecordKind, u64)>, StoreError> {
-        let txn = self.db.begin_read().map_err(|e| db_err("begin read")(&e))?;
+        let txn = self.inner.db.begin_read().map_err(|e| db_err("begin read")(&e))?;
         let mut out = Vec::new();
         for kind in RecordKind::ALL {
             let n = match txn.open_table(tables::data_table(tables::kind_tables(kind).data)) {
@@ -321,7 +341,7 @@ impl Store {
     /// [`StoreError::Integrity`] if any value fails to open.
     pub fn records(&self, kind: RecordKind) -> Result<Vec<Record>, StoreError> {
         let names = tables::kind_tables(kind);
-        let txn = self.db.begin_read().map_err(|e| db_err("begin read")(&e))?;
+        let txn = self.inner.db.begin_read().map_err(|e| db_err("begin read")(&e))?;
         let table = match txn.open_table(tables::data_table(names.data)) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
@@ -353,34 +373,14 @@ impl Store {
     }
 
     /// Writes `records` and, when given, the sync cursor `(scope, value)` in one
-    /// transaction: after a crash either all of it is there or none.
-    /// Returns how many records were written.
+    /// durable transaction: after a crash either all of it is there or none.
+    /// Returns how many records were written. (The sync writes through
+    /// [`Store::writer`] instead.)
     ///
     /// # Errors
     /// [`StoreError::Db`] (nothing is written).
     pub fn write_batch(&self, records: &[Record], cursor: Option<(&str, &str)>) -> Result<usize, StoreError> {
-        let mut by_kind: std::collections::BTreeMap<RecordKind, Vec<tables::Pending>> = Default::default();
-        for rec in records {
-            let meta = rec.meta();
-            let json = Zeroizing::new(serde_json::to_vec(rec).map_err(|e| StoreError::Decode {
-                table: tables::kind_tables(rec.kind()).data.to_string(),
-                message: e.to_string(),
-            })?);
-            by_kind.entry(rec.kind()).or_default().push(tables::Pending {
-                id: format!("{}:{}", meta.source, meta.source_id),
-                event_time: meta.event_time,
-                plaintext: json,
-            });
-        }
-        let txn = self.db.begin_write().map_err(|e| db_err("begin write")(&e))?;
-        for (kind, items) in by_kind {
-            tables::put_indexed_many(self, &txn, tables::kind_tables(kind), items)?;
-        }
-        if let Some((scope, value)) = cursor {
-            tables::put_plain_keyed(self, &txn, tables::CURSORS, scope, value.as_bytes())?;
-        }
-        txn.commit().map_err(|e| db_err("commit")(&e))?;
-        Ok(records.len())
+        self.write_parts(records.iter(), cursor.into_iter(), Commit::Durable)
     }
 
     /// The stored sync cursor of `scope`.
@@ -399,7 +399,11 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub fn put_secret(&self, provider: &str, token: &str) -> Result<(), StoreError> {
-        let txn = self.db.begin_write().map_err(|e| db_err("begin write")(&e))?;
+        let txn = self
+            .inner
+            .db
+            .begin_write()
+            .map_err(|e| db_err("begin write")(&e))?;
         tables::put_plain_keyed(self, &txn, tables::SECRETS, provider, token.as_bytes())?;
         txn.commit().map_err(|e| db_err("commit")(&e))
     }

@@ -27,7 +27,7 @@ use crate::config::{Config, Deployment};
 use crate::model::{Page, Record, RecordKind, Source};
 use crate::sources::confluence::map::{self, PageContext};
 use crate::sources::confluence::{ConfluenceClient, ConfluenceError, ResultsPage, Space};
-use crate::store::{Store, StoreError};
+use crate::store::{Batch, Store, StoreError, Writer};
 
 /// Overlap subtracted from a cursor in CQL date literals.
 pub const CQL_OVERLAP: SignedDuration = SignedDuration::from_hours(24);
@@ -103,8 +103,16 @@ pub async fn sync_confluence(
         .iter()
         .map(|p| p.trim().to_ascii_uppercase())
         .collect();
+    let writer = match store.writer("confluence") {
+        Ok(w) => w,
+        Err(e) => {
+            fail("store".into(), e.into());
+            return finished(progress, client, written, errors);
+        }
+    };
     let sync = Sync {
         store,
+        writer: &writer,
         client,
         progress,
         projects: &projects,
@@ -173,7 +181,18 @@ pub async fn sync_confluence(
             Err(e) => fail("mentions".into(), e),
         }
     }
+    if let Err(e) = writer.finish().await {
+        fail("store".into(), e.into());
+    }
+    finished(progress, client, written, errors)
+}
 
+fn finished(
+    progress: &Progress,
+    client: &ConfluenceClient,
+    written: usize,
+    errors: Vec<String>,
+) -> SourceReport {
     let report = SourceReport {
         source: Source::Confluence,
         written: vec![(RecordKind::Page, written)],
@@ -211,6 +230,7 @@ fn cql_escape(s: &str) -> String {
 /// What every walk shares.
 struct Sync<'a> {
     store: &'a Store,
+    writer: &'a Writer,
     client: &'a ConfluenceClient,
     progress: &'a Progress,
     projects: &'a [String],
@@ -268,12 +288,13 @@ impl Sync<'_> {
             // A full Server content walk is not ordered: it reads to the end.
             let ordered = !matches!(walk, Walk::Content(_));
             let last = page.next.is_none() || (reached && ordered);
-            let value = newest.map(|t| t.to_string());
-            let cursor = match (&value, last) {
-                (Some(v), true) => Some((scope, v.as_str())),
-                _ => None,
-            };
-            let n = self.store.write_batch(&records, cursor)?;
+            let n = records.len();
+            let mut batch = Batch::new();
+            batch.extend(records);
+            if last && let Some(t) = newest {
+                batch.set_cursor(scope, t.to_string());
+            }
+            self.writer.send(batch).await?;
             written += n;
             self.progress.send(SyncEvent::Page {
                 source: Source::Confluence,

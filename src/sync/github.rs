@@ -4,9 +4,16 @@
 //!
 //! Cursors (sealed like every value): `github:pulls:<owner/repo>` and
 //! `github:commits:<owner/repo>` each hold `{"high": <newest updated_at /
-//! commit date of the last complete walk>, "etag": <ETag of the list's first
-//! page as that walk saw it>}`. The next sync asks for the first page with
-//! `If-None-Match`: a `304` means nothing changed and costs no budget.
+//! commit date of the last complete walk>, "etag": <ETag>, "etag_url": <the
+//! exact request (path and query) that ETag was returned for>}`. GitHub
+//! answers `304` only to the same request, so the tag is sent only when the
+//! next request is that one: a `304` means nothing changed and costs no
+//! budget. The commits request carries `since` = `high`, which moves with
+//! every walk that finds newer commits; so a walk that moved it ends by
+//! asking the first page of the next sync's request (`since` = new `high`,
+//! one request, its new commits written too) and keeps that page's ETag. An
+//! unchanged branch then answers `304` at the next sync, as it does on real
+//! GitHub, not only against a server that ignores `since`.
 //!
 //! Pull requests are listed newest update first, so the walk stops at the
 //! first one older than `high`. A newest-first walk can only move its cursor
@@ -21,7 +28,7 @@
 //! commits land on the branch too, and the pull request's own listing (which
 //! knows the number) should be the last to write them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -31,7 +38,7 @@ use crate::config::Config;
 use crate::model::{Record, RecordKind, Source};
 use crate::sources::github::{Bots, Context, GithubClient, GithubError, ListPage, Listed, Repo, map, wire};
 use crate::sources::http::HttpError;
-use crate::store::{Store, StoreError};
+use crate::store::{Batch, Store, StoreError, Writer};
 
 /// Why one repository's part of the sync stopped.
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +62,29 @@ struct ListCursor {
     /// Newest `updated_at` (pulls) or commit date (commits) of the last complete walk.
     #[serde(default)]
     high: Option<Timestamp>,
-    /// `ETag` of the list's first page as that walk saw it.
+    /// `ETag` of the list's first page at `etag_url`.
     #[serde(default)]
     etag: Option<String>,
+    /// The exact request (path and query) `etag` was returned for: GitHub
+    /// answers `304` only to the same request, so the tag is sent only when
+    /// the next request is this one.
+    #[serde(default)]
+    etag_url: Option<String>,
+}
+
+impl ListCursor {
+    /// The stored `ETag`, when it belongs to `url`.
+    fn etag_for(&self, url: &url::Url) -> Option<&str> {
+        self.etag
+            .as_deref()
+            .filter(|_| self.etag_url.as_deref() == Some(request_of(url)))
+    }
+}
+
+/// Path and query of `url`: what an `ETag` is keyed by (the host may move,
+/// e.g. a replay server on another port; the resource does not).
+fn request_of(url: &url::Url) -> &str {
+    &url[url::Position::BeforePath..]
 }
 
 /// Cursor scope of the pull requests of `repo`.
@@ -85,8 +112,17 @@ pub async fn sync_github(
     });
     let requests_before = client.http().requests();
     let bots = Bots::new(&cfg.github.bots);
+    let mut errors: Vec<String> = Vec::new();
+    let writer = match store.writer("github") {
+        Ok(w) => Some(w),
+        Err(e) => {
+            errors.push(e.to_string());
+            None
+        }
+    };
     let mut run = Run {
         store,
+        writer: writer.as_ref(),
         client,
         progress,
         full,
@@ -100,8 +136,10 @@ pub async fn sync_github(
             (RecordKind::Commit, 0usize),
         ],
     };
-    let mut errors: Vec<String> = Vec::new();
     'repos: for name in &cfg.github.repositories {
+        if run.writer.is_none() {
+            break;
+        }
         let repo = match Repo::parse(name) {
             Ok(r) => r,
             Err(e) => {
@@ -123,6 +161,13 @@ pub async fn sync_github(
             }
         }
     }
+    let written = std::mem::take(&mut run.written);
+    drop(run);
+    if let Some(w) = writer
+        && let Err(e) = w.finish().await
+    {
+        errors.push(e.to_string());
+    }
     let error = (!errors.is_empty()).then(|| errors.join("; "));
     if let Some(message) = &error {
         progress.send(SyncEvent::Failed {
@@ -132,7 +177,7 @@ pub async fn sync_github(
     }
     let report = SourceReport {
         source: Source::Github,
-        written: run.written,
+        written,
         requests: client.http().requests().saturating_sub(requests_before),
         error,
         finished: Timestamp::now(),
@@ -149,6 +194,9 @@ enum Part {
 
 struct Run<'a> {
     store: &'a Store,
+    /// Where pages go; `None` only when the writer could not start (then
+    /// nothing runs).
+    writer: Option<&'a Writer>,
     client: &'a GithubClient,
     progress: &'a Progress,
     full: bool,
@@ -175,17 +223,16 @@ impl Run<'_> {
         })
     }
 
-    /// Writes one page's records, with the cursor when the walk ends here.
-    fn write(
+    /// Hands one page's records to the writer, with the cursor when the walk
+    /// ends here (one transaction).
+    async fn write(
         &mut self,
         page: &ListPage,
-        records: &[Record],
+        records: Vec<Record>,
         cursor: Option<(&str, &ListCursor)>,
     ) -> Result<(), StoreError> {
-        let value = cursor.map(|(scope, c)| (scope, serde_json::to_string(c).unwrap_or_default()));
-        self.store
-            .write_batch(records, value.as_ref().map(|(s, v)| (*s, v.as_str())))?;
-        for rec in records {
+        let items = records.len();
+        for rec in &records {
             if let Some(slot) = self.written.iter_mut().find(|(k, _)| *k == rec.kind()) {
                 slot.1 += 1;
             }
@@ -193,10 +240,18 @@ impl Run<'_> {
                 known.insert((pr.repo.clone(), pr.number), pr.updated);
             }
         }
+        let mut batch = Batch::new();
+        batch.extend(records);
+        if let Some((scope, c)) = cursor {
+            batch.set_cursor(scope, serde_json::to_string(c).unwrap_or_default());
+        }
+        if let Some(writer) = self.writer {
+            writer.send(batch).await?;
+        }
         self.progress.send(SyncEvent::Page {
             source: Source::Github,
             endpoint: page.endpoint.clone(),
-            items: records.len(),
+            items,
         });
         Ok(())
     }
@@ -206,17 +261,16 @@ impl Run<'_> {
         let full_name = repo.full_name();
         let scope = commits_scope(&full_name);
         let state = self.cursor(&scope)?;
-        let Listed::Page(mut page) = self
-            .client
-            .commits(repo, state.high, state.etag.as_deref())
-            .await?
-        else {
+        let url = self.client.commits_url(repo, state.high)?;
+        let Listed::Page(mut page) = self.client.first_page(&url, state.etag_for(&url)).await? else {
             return Ok(());
         };
         let mut next_state = ListCursor {
             high: state.high,
             etag: page.etag.clone(),
+            etag_url: Some(request_of(&url).to_string()),
         };
+        let mut seen: HashSet<String> = HashSet::new();
         loop {
             let cx = Context {
                 site: &self.site,
@@ -229,14 +283,41 @@ impl Run<'_> {
                 match map::commit(v, None, &cx) {
                     Ok(c) => {
                         next_state.high = next_state.high.max(Some(c.committed));
+                        seen.insert(c.sha.clone());
                         records.push(Record::Commit(c));
                     }
                     Err(e) => tracing::warn!(error = %e, "skipping commit"),
                 }
             }
             let next = page.next.take();
+            if next.is_none() {
+                // The next sync asks with `since` = the new high: take that
+                // request's ETag now, so an unchanged branch is a 304 then.
+                let next_url = self.client.commits_url(repo, next_state.high)?;
+                if next_url != url
+                    && let Listed::Page(primed) = self.client.first_page(&next_url, None).await?
+                {
+                    for v in &primed.items {
+                        match map::commit(v, None, &cx) {
+                            Ok(c) if seen.contains(&c.sha) => {}
+                            Ok(c) => records.push(Record::Commit(c)),
+                            Err(e) => tracing::warn!(error = %e, "skipping commit"),
+                        }
+                    }
+                    // Its commits are written here; `high` stays, so the URL
+                    // stays this one. More than a page of them (commits landed
+                    // during the walk): no tag, the next sync walks them.
+                    if primed.next.is_none() {
+                        next_state.etag = primed.etag;
+                        next_state.etag_url = Some(request_of(&next_url).to_string());
+                    } else {
+                        next_state.etag = None;
+                        next_state.etag_url = None;
+                    }
+                }
+            }
             let cursor = next.is_none().then_some((scope.as_str(), &next_state));
-            self.write(&page, &records, cursor)?;
+            self.write(&page, records, cursor).await?;
             match next {
                 Some(url) => page = self.client.next_page(&url).await?,
                 None => return Ok(()),
@@ -250,12 +331,14 @@ impl Run<'_> {
         let full_name = repo.full_name();
         let scope = pulls_scope(&full_name);
         let state = self.cursor(&scope)?;
-        let Listed::Page(mut page) = self.client.pulls(repo, state.etag.as_deref()).await? else {
+        let url = self.client.pulls_url(repo)?;
+        let Listed::Page(mut page) = self.client.first_page(&url, state.etag_for(&url)).await? else {
             return Ok(());
         };
         let mut next_state = ListCursor {
             high: state.high,
             etag: page.etag.clone(),
+            etag_url: Some(request_of(&url).to_string()),
         };
         loop {
             let fetched_at = Timestamp::now();
@@ -297,7 +380,7 @@ impl Run<'_> {
             }
             let next = page.next.take().filter(|_| !reached_cursor);
             let cursor = next.is_none().then_some((scope.as_str(), &next_state));
-            self.write(&page, &records, cursor)?;
+            self.write(&page, records, cursor).await?;
             match next {
                 Some(url) => page = self.client.next_page(&url).await?,
                 None => return Ok(()),

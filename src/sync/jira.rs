@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::model::{Record, RecordKind, Source};
 use crate::sources::http::HttpError;
 use crate::sources::jira::{FieldIds, JiraClient, PageCursor, field_ids_from_catalogue, map};
-use crate::store::{Store, StoreError};
+use crate::store::{Batch, Store, StoreError, Writer};
 
 /// Why a Jira sync stopped.
 #[derive(Debug, thiserror::Error)]
@@ -44,10 +44,19 @@ pub async fn sync_jira(
 ) -> SourceReport {
     progress.send(SyncEvent::Started { source: Source::Jira });
     let mut written = vec![(RecordKind::Sprint, 0usize), (RecordKind::WorkItem, 0usize)];
-    let error = run(store, cfg, client, progress, full, &mut written)
-        .await
-        .err()
-        .map(|e| e.to_string());
+    let mut errors = Vec::new();
+    match store.writer("jira") {
+        Ok(writer) => {
+            if let Err(e) = run(store, &writer, cfg, client, progress, full, &mut written).await {
+                errors.push(e.to_string());
+            }
+            if let Err(e) = writer.finish().await {
+                errors.push(e.to_string());
+            }
+        }
+        Err(e) => errors.push(e.to_string()),
+    }
+    let error = (!errors.is_empty()).then(|| errors.join("; "));
     if let Some(message) = &error {
         progress.send(SyncEvent::Failed {
             source: Source::Jira,
@@ -67,6 +76,7 @@ pub async fn sync_jira(
 
 async fn run(
     store: &Store,
+    writer: &Writer,
     cfg: &Config,
     client: &JiraClient,
     progress: &Progress,
@@ -106,7 +116,10 @@ async fn run(
                     },
                 )
                 .collect();
-            let n = store.write_batch(&sprints, None)?;
+            let n = sprints.len();
+            let mut batch = Batch::new();
+            batch.extend(sprints);
+            writer.send(batch).await?;
             written[0].1 += n;
             progress.send(SyncEvent::Page {
                 source: Source::Jira,
@@ -121,8 +134,13 @@ async fn run(
         let fields = serde_json::json!({
             "story_points": ids.story_points, "sprint": ids.sprint, "flagged": ids.flagged,
         });
-        store.write_batch(&[], Some((FIELDS_CURSOR, &fields.to_string())))?;
-        sync_issues(store, client, progress, project, &ids, &tz, full, &site, written).await?;
+        let mut batch = Batch::new();
+        batch.set_cursor(FIELDS_CURSOR, fields.to_string());
+        writer.send(batch).await?;
+        sync_issues(
+            store, writer, client, progress, project, &ids, &tz, full, &site, written,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -130,6 +148,7 @@ async fn run(
 #[allow(clippy::too_many_arguments)]
 async fn sync_issues(
     store: &Store,
+    writer: &Writer,
     client: &JiraClient,
     progress: &Progress,
     project: &str,
@@ -192,8 +211,13 @@ async fn sync_issues(
                 Err(e) => tracing::warn!(error = %e, "skipping issue"),
             }
         }
-        let cursor_value = high_water.map(|t| t.to_string());
-        let n = store.write_batch(&records, cursor_value.as_deref().map(|v| (scope.as_str(), v)))?;
+        let n = records.len();
+        let mut batch = Batch::new();
+        batch.extend(records);
+        if let Some(t) = high_water {
+            batch.set_cursor(scope.as_str(), t.to_string());
+        }
+        writer.send(batch).await?;
         written[1].1 += n;
         progress.send(SyncEvent::Page {
             source: Source::Jira,

@@ -3,8 +3,12 @@
 //! Owns: the order of fetching, cursors, progress events, the purge after a
 //! sync. Every page of records is written with its cursor in one store
 //! transaction, so a sync killed at any moment resumes with nothing lost and
-//! nothing doubled. Must not: parse wire formats (that is `sources`) or
-//! compute metrics.
+//! nothing doubled. Each source hands its pages to its own store writer
+//! thread ([`crate::store::Writer`]): fetching goes on while pages are
+//! sealed and written, commits are grouped and made durable at least every
+//! [`crate::store::DURABLE_EVERY`] and when the source ends (a kill rolls back
+//! to the last durable commit, never to a cursor ahead of its records).
+//! Must not: parse wire formats (that is `sources`) or compute metrics.
 
 mod confluence;
 mod github;
@@ -32,7 +36,7 @@ pub enum SyncEvent {
         /// Source.
         source: Source,
     },
-    /// A page was fetched and written.
+    /// A page was fetched and handed to the store writer.
     Page {
         /// Source.
         source: Source,

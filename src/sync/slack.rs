@@ -13,8 +13,9 @@
 //! History arrives newest first, so the channel cursor can only move once the
 //! walk is complete: every page is written in its own transaction (records
 //! are keyed by `channel/ts`, so re-writing after a crash never doubles), and
-//! the last page carries the cursor. A thread's replies are written with its
-//! thread cursor in one transaction, before the page holding the parent.
+//! the last page carries the cursor. The replies of the threads a page
+//! opens, with their thread cursors, go in that page's transaction, before
+//! the page's own messages (so the history's copy of a parent wins).
 //! A channel that fails is reported and the others go on.
 
 use std::collections::{HashMap, HashSet};
@@ -27,7 +28,7 @@ use crate::config::Config;
 use crate::model::{Record, RecordKind, Source};
 use crate::sources::slack::map::{self, ChannelRef};
 use crate::sources::slack::{Channel, PageNext, SlackClient, SlackError};
-use crate::store::{Store, StoreError};
+use crate::store::{Batch, Store, StoreError, Writer};
 
 /// How far before the channel cursor an incremental sync reads again, to see
 /// new replies on recent threads (7 days).
@@ -76,7 +77,14 @@ pub async fn sync_slack(
         errors.push(message);
     };
 
-    if let Err(e) = sync_users(store, client, progress, &mut written).await {
+    let writer = match store.writer("slack") {
+        Ok(w) => w,
+        Err(e) => {
+            fail("store".into(), e.into());
+            return finished(progress, client, &written, errors);
+        }
+    };
+    if let Err(e) = sync_users(&writer, store.site(), client, progress, &mut written).await {
         fail("users".into(), e);
     }
 
@@ -89,11 +97,32 @@ pub async fn sync_slack(
     };
     for channel in targets(&cfg.slack.channels, listed.as_deref()) {
         let name = channel.name.as_deref();
-        if let Err(e) = sync_channel(store, client, progress, &channel.id, name, full, &mut written).await {
+        let run = sync_channel(
+            store,
+            &writer,
+            client,
+            progress,
+            &channel.id,
+            name,
+            full,
+            &mut written,
+        );
+        if let Err(e) = run.await {
             fail(format!("channel {}", channel.id), e);
         }
     }
+    if let Err(e) = writer.finish().await {
+        fail("store".into(), e.into());
+    }
+    finished(progress, client, &written, errors)
+}
 
+fn finished(
+    progress: &Progress,
+    client: &SlackClient,
+    written: &Written,
+    errors: Vec<String>,
+) -> SourceReport {
     let report = SourceReport {
         source: Source::Slack,
         written: vec![
@@ -134,12 +163,12 @@ fn targets(configured: &[String], listed: Option<&[Channel]>) -> Vec<Channel> {
 }
 
 async fn sync_users(
-    store: &Store,
+    writer: &Writer,
+    site: &str,
     client: &SlackClient,
     progress: &Progress,
     written: &mut Written,
 ) -> Result<(), Stop> {
-    let site = store.site().to_string();
     let mut cursor: Option<String> = None;
     loop {
         let page = client.users_page(cursor.as_deref()).await?;
@@ -147,7 +176,7 @@ async fn sync_users(
         let records: Vec<Record> = page
             .items
             .iter()
-            .filter_map(|u| match map::person(u, &site, now) {
+            .filter_map(|u| match map::person(u, site, now) {
                 Ok(p) => Some(Record::Person(p)),
                 Err(e) => {
                     tracing::warn!(error = %e, "skipping slack user");
@@ -155,7 +184,10 @@ async fn sync_users(
                 }
             })
             .collect();
-        let n = store.write_batch(&records, None)?;
+        let n = records.len();
+        let mut batch = Batch::new();
+        batch.extend(records);
+        writer.send(batch).await?;
         written.people += n;
         progress.send(SyncEvent::Page {
             source: Source::Slack,
@@ -169,8 +201,10 @@ async fn sync_users(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn sync_channel(
     store: &Store,
+    writer: &Writer,
     client: &SlackClient,
     progress: &Progress,
     channel: &str,
@@ -229,8 +263,11 @@ async fn sync_channel(
                 Err(e) => tracing::warn!(error = %e, "skipping slack message"),
             }
         }
+        let mut batch = Batch::new();
         for (thread_ts, marker) in &threads {
-            let n = sync_thread(store, client, cref, thread_ts, marker).await?;
+            let replies = sync_thread(client, cref, &site, thread_ts, marker).await?;
+            let n = replies.len();
+            batch.append(replies);
             written.messages += n;
             progress.send(SyncEvent::Page {
                 source: Source::Slack,
@@ -239,12 +276,12 @@ async fn sync_channel(
             });
         }
         let last = page.next.is_none() || reached_oldest;
-        let cursor = if last {
-            newest.as_deref().map(|v| (scope.as_str(), v))
-        } else {
-            None
-        };
-        let n = store.write_batch(&records, cursor)?;
+        let n = records.len();
+        batch.extend(records);
+        if last && let Some(v) = newest.as_deref() {
+            batch.set_cursor(scope.as_str(), v);
+        }
+        writer.send(batch).await?;
         written.messages += n;
         progress.send(SyncEvent::Page {
             source: Source::Slack,
@@ -298,16 +335,16 @@ fn thread_scope(channel: &str, ts: &str) -> String {
     format!("slack:thread:{channel}/{ts}")
 }
 
+/// A thread's replies with its thread cursor, as one batch.
 async fn sync_thread(
-    store: &Store,
     client: &SlackClient,
     channel: ChannelRef<'_>,
+    site: &str,
     thread_ts: &str,
     marker: &str,
-) -> Result<usize, Stop> {
+) -> Result<Batch, Stop> {
     let raw = client.replies(channel.id, thread_ts).await?;
     let now = Timestamp::now();
-    let site = store.site();
     // A reply edited twice may come twice in odd exports; keep the last.
     let mut by_ts: HashMap<String, Record> = HashMap::new();
     for r in &raw {
@@ -319,9 +356,10 @@ async fn sync_thread(
             Err(e) => tracing::warn!(error = %e, "skipping slack reply"),
         }
     }
-    let records: Vec<Record> = by_ts.into_values().collect();
-    let scope = thread_scope(channel.id, thread_ts);
-    Ok(store.write_batch(&records, Some((scope.as_str(), marker)))?)
+    let mut batch = Batch::new();
+    batch.extend(by_ts.into_values());
+    batch.set_cursor(thread_scope(channel.id, thread_ts), marker);
+    Ok(batch)
 }
 
 #[cfg(test)]

@@ -177,14 +177,21 @@ impl GithubClient {
     /// # Errors
     /// Any [`GithubError`].
     pub async fn pulls(&self, repo: &Repo, if_none_match: Option<&str>) -> Result<Listed, GithubError> {
+        self.first_page(&self.pulls_url(repo)?, if_none_match).await
+    }
+
+    /// The URL of [`GithubClient::pulls`]: `GET /repos/{o}/{r}/pulls?state=all&sort=updated&direction=desc&per_page=N`.
+    ///
+    /// # Errors
+    /// [`GithubError::Http`] when the base URL cannot take the path.
+    pub fn pulls_url(&self, repo: &Repo) -> Result<url::Url, GithubError> {
         let query = [
             ("state", "all".to_string()),
             ("sort", "updated".to_string()),
             ("direction", "desc".to_string()),
             ("per_page", self.page_size.to_string()),
         ];
-        let url = self.list_url(&repo.path("/pulls"), &query)?;
-        self.page(&url, if_none_match).await
+        self.list_url(&repo.path("/pulls"), &query)
     }
 
     /// First page of the default branch's commits of `repo`, newest first;
@@ -199,12 +206,36 @@ impl GithubClient {
         since: Option<Timestamp>,
         if_none_match: Option<&str>,
     ) -> Result<Listed, GithubError> {
+        self.first_page(&self.commits_url(repo, since)?, if_none_match)
+            .await
+    }
+
+    /// The URL of [`GithubClient::commits`]: `GET /repos/{o}/{r}/commits?per_page=N[&since=ISO 8601 UTC]`.
+    /// An `ETag` belongs to one exact URL: GitHub compares it only with the
+    /// same request, so a different `since` is a different resource.
+    ///
+    /// # Errors
+    /// [`GithubError::Http`] when the base URL cannot take the path.
+    pub fn commits_url(&self, repo: &Repo, since: Option<Timestamp>) -> Result<url::Url, GithubError> {
         let mut query = vec![("per_page", self.page_size.to_string())];
         if let Some(t) = since {
             query.push(("since", t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()));
         }
-        let url = self.list_url(&repo.path("/commits"), &query)?;
-        match self.page(&url, if_none_match).await {
+        self.list_url(&repo.path("/commits"), &query)
+    }
+
+    /// The first page of a list at `url` (from [`GithubClient::pulls_url`] or
+    /// [`GithubClient::commits_url`]), conditional on `if_none_match`. A `409`
+    /// (an empty repository's commits) is an empty last page.
+    ///
+    /// # Errors
+    /// Any [`GithubError`].
+    pub async fn first_page(
+        &self,
+        url: &url::Url,
+        if_none_match: Option<&str>,
+    ) -> Result<Listed, GithubError> {
+        match self.page(url, if_none_match).await {
             Err(GithubError::Http(HttpError::Status { status: 409, .. })) => Ok(Listed::Page(ListPage {
                 items: Vec::new(),
                 next: None,
