@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 
-use super::sync_cmd::{REQUEST_BUDGET, token, zoom_credentials};
+use super::sync_cmd::{token, zoom_credentials};
 use super::{key_file, load_config};
 use crate::cli::GlobalArgs;
 use crate::config::{Config, Deployment, Paths};
@@ -268,7 +268,7 @@ async fn check_sources(store: &Store, cfg: &Config) -> Vec<Line> {
     if cfg.zoom.enabled {
         out.push(
             match zoom_credentials(store, cfg)
-                .and_then(|c| Ok(ZoomClient::new(&cfg.zoom, c, REQUEST_BUDGET)?))
+                .and_then(|c| Ok(ZoomClient::new(&cfg.zoom, c, cfg.request_budget)?))
             {
                 Err(e) => line(false, format!("zoom: {e:#}")),
                 Ok(c) => match c.authorize().await {

@@ -32,10 +32,6 @@ use crate::sync::{
 use crate::ui::CockpitData;
 use progress::{Mode, ProgressView};
 
-/// Requests one provider may make in one sync run unless the config's
-/// `request_budget` says otherwise.
-pub const REQUEST_BUDGET: u32 = crate::config::DEFAULT_REQUEST_BUDGET;
-
 /// The token of `provider`: the environment variable the config names, else
 /// the token sealed in the store by `auth set`.
 pub(crate) fn token(store: &Store, provider: &str, env_name: &str) -> anyhow::Result<Arc<Zeroizing<String>>> {
