@@ -43,6 +43,7 @@ pub mod crypto;
 mod fsutil;
 pub mod keys;
 mod retention;
+mod snapshot;
 mod tables;
 
 pub use fsutil::{create_private_dir, ensure_private_file};
