@@ -270,7 +270,8 @@ pub struct Pulse {
     pub extra: Vec<NamedFigure>,
 }
 
-fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
+/// The flow part of [`pulse`] (`min`: the smallest group shown).
+pub fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
     let rows = &flow.pull_requests;
     let merged: Vec<usize> = (0..rows.len())
         .filter(|i| rows[*i].merged.is_some_and(|m| flow.window.contains(m)))
@@ -351,7 +352,8 @@ fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
     }
 }
 
-fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
+/// The per-week part of [`pulse`] (`min`: the smallest group shown).
+pub fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
     let mut by_week: BTreeMap<Date, Vec<&PersonWeek>> = BTreeMap::new();
     for w in weeks {
         by_week.entry(w.week_start).or_default().push(w);
@@ -394,7 +396,8 @@ fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
         .collect()
 }
 
-fn area_pulse(a: &AreaKnowledge, min: usize) -> AreaPulse {
+/// One area's part of [`pulse`] (`min`: the smallest group shown).
+pub fn area_pulse(a: &AreaKnowledge, min: usize) -> AreaPulse {
     let group = a.authors.len();
     AreaPulse {
         area: a.area.clone(),

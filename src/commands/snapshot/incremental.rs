@@ -19,7 +19,9 @@
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
-use super::{Context, Inputs, decision_figures, finish, flow_figures, issue_figures, meeting_figures};
+use super::{
+    Context, Inputs, PulseParts, decision_figures, finish, flow_figures, issue_figures, meeting_figures,
+};
 use crate::config::Config;
 use crate::insight::{KindCount, Snapshot};
 use crate::model::{Record, RecordKind, Source};
@@ -212,7 +214,11 @@ impl IncrementalSnapshot {
                 if stale.decisions {
                     snap.decisions = decision_figures(inp, &cx);
                 }
-                finish(&mut snap, inp);
+                let parts = PulseParts {
+                    flow: stale.flows,
+                    weeks: stale.meetings,
+                };
+                finish(&mut snap, inp, parts);
                 snap
             }
             _ => super::compute(inp, &self.cfg, now),

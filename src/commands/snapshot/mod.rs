@@ -20,7 +20,7 @@ use crate::analytics::flow::{FlowMetrics, FlowParams, Window, flow};
 use crate::analytics::focus::{FocusParams, PersonWeek, person_weeks_from};
 use crate::analytics::knowledge::{AreaKnowledge, KnowledgeParams, knowledge};
 use crate::analytics::meetings::{MeetingWeek, StretchRef};
-use crate::analytics::pulse::{PulseParams, pulse};
+use crate::analytics::pulse::{PulseParams, area_pulse, flow_pulse, pulse, week_pulses};
 use crate::analytics::sprint::{
     IssueHistory, JiraFields, SprintHealth, SprintOptions, StatusMap, sprint_health_of,
 };
@@ -320,34 +320,69 @@ impl MeetingFigures {
     }
 }
 
+/// Which parts of the pulse to compute again in [`finish`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PulseParts {
+    /// The flow figures changed.
+    pub(crate) flow: bool,
+    /// The person-weeks changed.
+    pub(crate) weeks: bool,
+}
+
+impl PulseParts {
+    /// Everything.
+    pub(crate) const ALL: PulseParts = PulseParts {
+        flow: true,
+        weeks: true,
+    };
+}
+
 /// Pulse and cards, which read across the families already in `s`, and the
-/// record counts.
-pub(crate) fn finish(s: &mut Snapshot, inp: &Inputs) {
-    let empty_flow;
-    let flow_metrics = match &s.flow {
-        Some(f) => f,
-        None => {
-            empty_flow = flow(
+/// record counts. The pulse parts not in `parts` are kept from `s.pulse`
+/// (when it has one); the result equals [`pulse`] over the families in `s`.
+pub(crate) fn finish(s: &mut Snapshot, inp: &Inputs, parts: PulseParts) {
+    let min = MIN_GROUP_SIZE;
+    let previous = s
+        .pulse
+        .take()
+        .filter(|p| p.min_group_size == min.max(1) && p.extra.is_empty());
+    let team_pulse = match (previous, &s.flow) {
+        (Some(mut p), Some(f)) => {
+            if parts.flow {
+                p.flow = flow_pulse(f, min.max(1));
+                p.areas = s.knowledge.iter().map(|a| area_pulse(a, min.max(1))).collect();
+            }
+            if parts.weeks {
+                p.weeks = week_pulses(&s.person_weeks, min.max(1));
+            }
+            p
+        }
+        (_, flow_metrics) => {
+            let empty_flow;
+            let flow_metrics = match flow_metrics {
+                Some(f) => f,
+                None => {
+                    empty_flow = flow(
+                        &[],
+                        &[],
+                        &[],
+                        &Window::new(s.as_of, s.as_of),
+                        s.as_of,
+                        &Directory::default(),
+                        &FlowParams::default(),
+                    );
+                    &empty_flow
+                }
+            };
+            pulse(
+                flow_metrics,
+                &s.person_weeks,
+                &s.knowledge,
                 &[],
-                &[],
-                &[],
-                &Window::new(s.as_of, s.as_of),
-                s.as_of,
-                &Directory::default(),
-                &FlowParams::default(),
-            );
-            &empty_flow
+                &PulseParams { min_group_size: min },
+            )
         }
     };
-    let team_pulse = pulse(
-        flow_metrics,
-        &s.person_weeks,
-        &s.knowledge,
-        &[],
-        &PulseParams {
-            min_group_size: MIN_GROUP_SIZE,
-        },
-    );
     s.cards = cards(&CardInputs {
         sprints: &inp.sprints,
         items: &inp.items,
@@ -383,7 +418,7 @@ pub(crate) fn assemble(
     issues.put(&mut s);
     flows.put(&mut s);
     meets.put(&mut s);
-    finish(&mut s, inp);
+    finish(&mut s, inp, PulseParts::ALL);
     s
 }
 
