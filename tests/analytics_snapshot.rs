@@ -106,3 +106,30 @@ fn both_parts_are_stored_and_an_older_store_still_opens_on_a_first_frame() {
         full.flow.unwrap().pull_requests.len()
     );
 }
+
+#[test]
+fn analytics_thresholds_come_from_the_config() {
+    let (records, cfg) = common::demo_records();
+    let now = records.iter().map(|r| r.meta().event_time).max().unwrap() + SignedDuration::from_hours(1);
+    let mut inc = async_cockpit::commands::snapshot::IncrementalSnapshot::new(Inputs::default(), cfg.clone());
+    inc.apply(records);
+    let inp = inc.inputs().clone();
+    let stale = |days: u32| {
+        let mut c = cfg.clone();
+        c.analytics.stale_pr_days = days;
+        compute(&inp, &c, now).flow.unwrap().stale_prs
+    };
+    // Every pull request stale after 1 day is also stale after 0 days, and
+    // the demo has open pull requests idle for less than 60 days.
+    let (short, long) = (stale(0), stale(60));
+    assert!(short.len() > long.len(), "{} vs {}", short.len(), long.len());
+    assert!(long.iter().all(|p| p.idle_days >= 60.0));
+    let focus = |minutes: u32| {
+        let mut c = cfg.clone();
+        c.analytics.focus_min_block_minutes = minutes;
+        let weeks = compute(&inp, &c, now).person_weeks;
+        weeks.iter().map(|w| w.focus_hours).sum::<f64>()
+    };
+    // A shorter threshold turns fragmented time into focus time.
+    assert!(focus(15) > focus(240));
+}

@@ -27,7 +27,7 @@ use crate::analytics::sprint::{
 use crate::analytics::velocity::{SprintVelocity, VelocityRow};
 use crate::analytics::workload::{Capacity, Workload, workload_of};
 use crate::analytics::{meetings, velocity};
-use crate::config::Config;
+use crate::config::{AnalyticsConfig, Config};
 use crate::identity::Directory;
 use crate::insight::{CardInputs, KindCount, Snapshot, cards};
 use crate::model::{
@@ -45,7 +45,8 @@ pub const SNAPSHOT_NAME: &str = "cockpit";
 pub const FIRST_FRAME_NAME: &str = "cockpit.first_frame";
 /// Days of activity the flow, focus, knowledge and blocker figures look at.
 pub const WINDOW_DAYS: i64 = 28;
-/// A linked page older than this, while its epic is active, is stale.
+/// A linked page older than this, while its epic is active, is stale (the
+/// default of `analytics.stale_doc_days`).
 pub const STALE_DOC_DAYS: u32 = 30;
 
 /// Every record the analytics read, by kind.
@@ -163,6 +164,8 @@ pub(crate) struct Context {
     opts: SprintOptions,
     bots: Vec<String>,
     people: Vec<String>,
+    /// The configured thresholds (`[analytics]`).
+    limits: AnalyticsConfig,
 }
 
 impl Context {
@@ -176,10 +179,12 @@ impl Context {
             dir: Directory::from_config(cfg),
             opts: SprintOptions {
                 fields: inp.fields.clone(),
+                risk_tolerance: f64::from(cfg.analytics.risk_tolerance_percent) / 100.0,
                 ..SprintOptions::default()
             },
             bots: cfg.github.bots.clone(),
             people: cfg.people.iter().map(|p| p.name.clone()).collect(),
+            limits: cfg.analytics.clone(),
         }
     }
 }
@@ -212,13 +217,23 @@ pub(crate) fn issue_figures(inp: &Inputs, cx: &Context) -> IssueFigures {
         Capacity::SplitCommitted(active.map_or(0.0, |h| h.committed_points)),
         opts,
     );
-    let blocker_opts = BlockerOptions::default();
+    let blocker_opts = BlockerOptions {
+        slack_threshold_hours: f64::from(cx.limits.blocker_threshold_hours),
+        ..BlockerOptions::default()
+    };
     let blocked = if blocker_opts.fields == opts.fields {
         blockers_of(&histories, &inp.messages, now, since, &blocker_opts)
     } else {
         blockers(&inp.items, &inp.messages, now, since, &blocker_opts)
     };
-    let doc_report = docs(&inp.items, &inp.pages, now, since, STALE_DOC_DAYS, &opts.fields);
+    let doc_report = docs(
+        &inp.items,
+        &inp.pages,
+        now,
+        since,
+        cx.limits.stale_doc_days,
+        &opts.fields,
+    );
     // The Sprint tab's velocity reads the default fields (see `velocity`).
     let velocity = if opts.fields == JiraFields::default() {
         velocity::velocity_of(&inp.sprints, &histories)
@@ -241,7 +256,7 @@ pub(crate) fn issue_figures(inp: &Inputs, cx: &Context) -> IssueFigures {
 pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
     let flow_params = FlowParams {
         bots: cx.bots.clone(),
-        ..FlowParams::default()
+        stale_after_days: cx.limits.stale_pr_days,
     };
     let flow_metrics = flow(
         &inp.prs,
@@ -280,7 +295,9 @@ pub(crate) fn meeting_figures(inp: &Inputs, cx: &Context) -> MeetingFigures {
             &cx.people,
             &cx.window,
             cx.now,
-            &FocusParams::default(),
+            &FocusParams {
+                min_block_minutes: cx.limits.focus_min_block_minutes,
+            },
         ),
         meeting_load: meetings::load_from(&stretches, &cx.cal.tz, None),
     }
