@@ -16,6 +16,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
@@ -89,7 +91,9 @@ pub fn stretches_by_person_with<'a, 'n>(
     meetings: &'a [Meeting],
     mut who: impl FnMut(&'a Attendance) -> Option<&'n str>,
 ) -> BTreeMap<String, Vec<StretchRef<'a>>> {
-    let mut out: BTreeMap<String, Vec<StretchRef<'a>>> = BTreeMap::new();
+    // Grouped in a hash map (a person's key is compared once per look-up,
+    // not once per tree level), ordered by person at the end.
+    let mut out: FxHashMap<String, Vec<StretchRef<'a>>> = FxHashMap::default();
     for m in meetings {
         for a in m.attendance.iter().filter(|a| a.leave > a.join) {
             let st = (a.join, a.leave, m.meta.source_id.as_str());
@@ -102,10 +106,12 @@ pub fn stretches_by_person_with<'a, 'n>(
             }
         }
     }
-    for v in out.values_mut() {
-        v.sort_unstable();
-    }
-    out
+    out.into_iter()
+        .map(|(k, mut v)| {
+            v.sort_unstable();
+            (k, v)
+        })
+        .collect()
 }
 
 /// Attendance stretches per person ([`person_key`]), sorted by start; empty

@@ -369,10 +369,15 @@ pub fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
                     })
                     .collect()
             };
-            let ids: BTreeSet<String> = rows.iter().flat_map(|r| r.meeting_ids.iter().cloned()).collect();
+            let mut ids: Vec<&str> = rows
+                .iter()
+                .flat_map(|r| r.meeting_ids.iter().map(String::as_str))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
             let with_ids = |mut f: Figure| {
                 if f.withheld.is_none() {
-                    f.items = ids.iter().cloned().collect();
+                    f.items = ids.iter().map(|s| (*s).to_string()).collect();
                 }
                 f
             };
