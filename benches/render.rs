@@ -26,6 +26,14 @@
 //! Under `cargo test --all-targets` or `cargo bench -- --test` criterion runs
 //! each benchmark once on a small organisation, and the summary says it is
 //! not a measurement.
+//!
+//! **Time to first frame** (see [`ttff`]): from opening a sealed store with
+//! its key file to the first frame rendered (160×48, headless): open the
+//! store, read the stored first frame, build the `App`, render — with a store
+//! of 1,000,000 records against one of 10,000, in the same run. Goals: under
+//! 150 ms, and 1M/10k at most 1.3. The two stores are generated once into
+//! `target/bench-stores/ttff-v1/` (the 1M store takes a few minutes) and
+//! reused; `TTFF_RECORDS` (env, default 1000000) sets the large size.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -116,6 +124,7 @@ fn main() {
     }
     criterion.final_summary();
     summary(&logs.into_inner(), test_mode);
+    ttff::run(test_mode);
 }
 
 /// Criterion's own rule: without `--bench` (cargo test), or with `--test`,
@@ -470,5 +479,293 @@ fn standup(people: usize, t0: Timestamp) -> StandupData {
         time_box_secs: 120,
         order: StandupOrder::Config,
         slack_channel: "C0PAYMENTS".into(),
+    }
+}
+
+/// Time to first frame against the store's size.
+mod ttff {
+    use std::path::{Path, PathBuf};
+    use std::time::{Duration, Instant};
+
+    use async_cockpit::commands::snapshot::{compute_snapshot, stored_first_frame};
+    use async_cockpit::config::{Config, PersonConfig};
+    use async_cockpit::model::*;
+    use async_cockpit::store::{KeySource, Store, init_key_file};
+    use async_cockpit::ui::{App, CockpitData, render_app_to_string};
+    use jiff::{SignedDuration, Timestamp};
+
+    /// Bump when the generated stores change shape.
+    const VERSION: &str = "ttff-v1";
+    const SMALL: usize = 10_000;
+    const GOAL: Duration = Duration::from_millis(150);
+    const PEOPLE: usize = 40;
+
+    fn now() -> Timestamp {
+        "2026-11-27T12:00:00Z".parse().unwrap()
+    }
+
+    fn config() -> Config {
+        let mut cfg = Config {
+            site: "ttff".into(),
+            ..Config::default()
+        };
+        cfg.people = (0..PEOPLE)
+            .map(|i| PersonConfig {
+                name: format!("Person {i:02}"),
+                emails: vec![format!("p{i}@example.com")],
+                github: Some(format!("dev{i}")),
+                jira_account_id: Some(format!("acc{i}")),
+                ..PersonConfig::default()
+            })
+            .collect();
+        cfg
+    }
+
+    fn meta(source: Source, id: String, t: Timestamp) -> RecordMeta {
+        RecordMeta {
+            site: "ttff".into(),
+            source,
+            source_id: id,
+            event_time: t,
+            fetched_at: t,
+        }
+    }
+
+    /// Record `i` of a generated organisation: issues in 6 sprints, pull
+    /// requests with a review and a commit, chat messages, meetings.
+    fn record(i: usize) -> Record {
+        let now = now();
+        let day = SignedDuration::from_hours(24);
+        let t = now - SignedDuration::from_mins(((i * 7_919) % 120_000) as i64);
+        let who = i % PEOPLE;
+        match i % 10 {
+            0..=3 => {
+                let sprint = 1 + (i as u64 % 6);
+                let done = !i.is_multiple_of(3) && sprint < 6;
+                Record::WorkItem(WorkItem {
+                    meta: meta(Source::Jira, format!("{}", 10_000 + i), t),
+                    key: format!("T-{i}"),
+                    project: "T".into(),
+                    summary: "generated issue".into(),
+                    issue_type: "Story".into(),
+                    status: if done { "Done" } else { "In Progress" }.into(),
+                    status_category: if done {
+                        StatusCategory::Done
+                    } else {
+                        StatusCategory::InProgress
+                    },
+                    resolution: done.then(|| "Done".into()),
+                    assignee: Some(format!("acc{who}")),
+                    reporter: None,
+                    created: t - day,
+                    updated: t,
+                    resolved: done.then_some(t),
+                    story_points: Some((1 + i % 8) as f64),
+                    sprint_ids: vec![sprint],
+                    parent_key: None,
+                    labels: vec![],
+                    flagged: false,
+                    links: vec![],
+                    description: String::new(),
+                    changelog: vec![],
+                    url: String::new(),
+                })
+            }
+            4 | 5 => Record::PullRequest(PullRequest {
+                meta: meta(Source::Github, format!("org/r#{i}"), t),
+                repo: "org/r".into(),
+                number: i as u64,
+                title: "generated".into(),
+                author: format!("dev{who}"),
+                author_is_bot: false,
+                state: "closed".into(),
+                draft: false,
+                created: t - day,
+                updated: t,
+                merged: Some(t),
+                closed: Some(t),
+                ready_for_review: None,
+                additions: Some(10),
+                deletions: Some(3),
+                changed_files: Some(2),
+                requested_reviewers: vec![],
+                issue_keys: vec![],
+                url: String::new(),
+            }),
+            6 => Record::Review(Review {
+                meta: meta(Source::Github, format!("rv{i}"), t),
+                repo: "org/r".into(),
+                pr_number: (i - 2) as u64,
+                reviewer: format!("dev{}", (who + 1) % PEOPLE),
+                reviewer_is_bot: false,
+                state: "APPROVED".into(),
+                submitted: t,
+            }),
+            7 => {
+                let login = format!("dev{who}");
+                Record::Commit(Commit {
+                    meta: meta(Source::Github, format!("org/r@{i}"), t),
+                    repo: "org/r".into(),
+                    sha: format!("{i:040}"),
+                    author: Signature {
+                        name: login.clone(),
+                        email: format!("{login}@example.com"),
+                        login: Some(login),
+                    },
+                    committer: Signature {
+                        name: "c".into(),
+                        email: "c@example.com".into(),
+                        login: None,
+                    },
+                    co_authors: vec![],
+                    authored: t,
+                    committed: t,
+                    summary: "generated".into(),
+                    pr_number: Some((i - 3) as u64),
+                    files: vec![format!("area{}/f.rs", i % 8)],
+                })
+            }
+            _ => Record::Meeting(Meeting {
+                meta: meta(Source::Zoom, format!("m{i}"), t),
+                meeting_id: i.to_string(),
+                topic: "generated".into(),
+                host: None,
+                start: t,
+                duration_minutes: 30,
+                attendance: (0..3)
+                    .map(|k| {
+                        let p = (who + k) % PEOPLE;
+                        Attendance {
+                            name: format!("Person {p:02}"),
+                            email: Some(format!("p{p}@example.com")),
+                            join: t,
+                            leave: t + SignedDuration::from_mins(30),
+                        }
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
+    /// `target/bench-stores/VERSION`, next to the bench binary's `target`.
+    fn stores_dir() -> PathBuf {
+        let exe = std::env::current_exe().unwrap();
+        let target = exe
+            .ancestors()
+            .find(|p| p.file_name().is_some_and(|n| n == "target"))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(std::env::temp_dir);
+        target.join("bench-stores").join(VERSION)
+    }
+
+    /// A store of `n` records with its snapshot, generated once (a `done`
+    /// marker is written last, so an interrupted generation starts again).
+    fn store_of(n: usize) -> (PathBuf, PathBuf) {
+        let dir = stores_dir().join(format!("{n}"));
+        let key_file = dir.join("key");
+        let site_dir = dir.join("site");
+        if dir.join("done").exists() {
+            return (site_dir, key_file);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        init_key_file(&key_file).unwrap();
+        let key = KeySource::resolve(&key_file).unwrap();
+        let store = Store::open(&site_dir, "ttff", &key, true).unwrap();
+        let t = Instant::now();
+        let sprints: Vec<Record> = (0..6u64)
+            .map(|s| {
+                let start = now() - SignedDuration::from_hours(24 * (84 - 14 * s as i64));
+                Record::Sprint(Sprint {
+                    meta: meta(Source::Jira, format!("s{s}"), start),
+                    id: s + 1,
+                    board_id: 1,
+                    board_name: None,
+                    name: format!("Sprint {}", s + 1),
+                    state: if s == 5 {
+                        SprintState::Active
+                    } else {
+                        SprintState::Closed
+                    },
+                    start: Some(start),
+                    end: Some(start + SignedDuration::from_hours(24 * 14)),
+                    complete: (s < 5).then(|| start + SignedDuration::from_hours(24 * 14)),
+                    goal: None,
+                })
+            })
+            .collect();
+        store.write_batch(&sprints, None).unwrap();
+        let batch = 10_000;
+        for from in (0..n.saturating_sub(sprints.len())).step_by(batch) {
+            let to = (from + batch).min(n - sprints.len());
+            let records: Vec<Record> = (from..to).map(record).collect();
+            store.write_batch(&records, None).unwrap();
+        }
+        compute_snapshot(&store, &config(), now()).unwrap();
+        drop(store);
+        std::fs::write(dir.join("done"), b"").unwrap();
+        println!(
+            "ttff: generated a store of {n} records in {:.0} s into {}",
+            t.elapsed().as_secs_f64(),
+            dir.display()
+        );
+        (site_dir, key_file)
+    }
+
+    /// One start: open the store with its key file, read the first frame,
+    /// build the app and render its first frame (headless, 160×48).
+    fn first_frame((site_dir, key_file): &(PathBuf, PathBuf)) -> Duration {
+        let t = Instant::now();
+        let key = KeySource::resolve(key_file).unwrap();
+        let store = Store::open(site_dir, "ttff", &key, false).unwrap();
+        let snapshot = stored_first_frame(&store).unwrap().unwrap();
+        drop(store);
+        let app = App::new(CockpitData {
+            snapshot,
+            sources: Vec::new(),
+            viewer: "Person 00".into(),
+            role: "engineering-manager".into(),
+            // The cockpit loads the standup's activity after the first frame.
+            standup: None,
+        });
+        let text = render_app_to_string(&app, 160, 48);
+        let took = t.elapsed();
+        assert!(!text.trim().is_empty());
+        took
+    }
+
+    fn median(mut v: Vec<Duration>) -> Duration {
+        v.sort_unstable();
+        v[v.len() / 2]
+    }
+
+    pub fn run(test_mode: bool) {
+        if test_mode {
+            println!("ttff: test mode: not generating the 1M-record store, not a measurement");
+            return;
+        }
+        let large: usize = std::env::var("TTFF_RECORDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000_000);
+        let small = store_of(SMALL);
+        let big = store_of(large);
+        // Alternate so both see the same machine load; the first of each
+        // warms the page cache as a cockpit started twice would.
+        first_frame(&small);
+        first_frame(&big);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..30 {
+            a.push(first_frame(&small));
+            b.push(first_frame(&big));
+        }
+        let (a, b) = (median(a), median(b));
+        let ratio = b.as_secs_f64() / a.as_secs_f64();
+        let verdict = if b < GOAL && ratio <= 1.3 { "met" } else { "MISSED" };
+        println!(
+            "ttff: {SMALL} records {:.1} ms, {large} records {:.1} ms (median of 30), ratio {ratio:.2} — goal < 150 ms and ratio ≤ 1.3 {verdict}",
+            a.as_secs_f64() * 1e3,
+            b.as_secs_f64() * 1e3
+        );
     }
 }

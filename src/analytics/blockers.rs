@@ -39,6 +39,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -164,12 +166,30 @@ pub fn blockers(
     opts: &BlockerOptions,
 ) -> BlockerReport {
     let statuses = StatusMap::from_items(items);
-    let histories: BTreeMap<&str, IssueHistory<'_>> = items
+    let histories: Vec<IssueHistory<'_>> = items
         .iter()
-        .map(|i| (i.key.as_str(), IssueHistory::new(i, &opts.fields, &statuses)))
+        .map(|i| IssueHistory::new(i, &opts.fields, &statuses))
         .collect();
+    blockers_of(&histories, messages, as_of, since, opts)
+}
+
+/// [`blockers`] over issue histories already built (with `opts.fields` and
+/// the status map of all the issues).
+pub fn blockers_of(
+    histories: &[IssueHistory<'_>],
+    messages: &[Message],
+    as_of: Timestamp,
+    since: Timestamp,
+    opts: &BlockerOptions,
+) -> BlockerReport {
+    // By key (the last issue of a key wins); in key order for the report.
+    let by_key: FxHashMap<&str, &IssueHistory<'_>> =
+        histories.iter().map(|h| (h.item.key.as_str(), h)).collect();
+    let histories = by_key;
+    let mut ordered: Vec<&IssueHistory<'_>> = histories.values().copied().collect();
+    ordered.sort_unstable_by_key(|h| h.item.key.as_str());
     let mut all = Vec::new();
-    for h in histories.values() {
+    for h in ordered {
         all.extend(jira_blockers(h, &histories, as_of, opts));
     }
     let mut below = Vec::new();
@@ -253,7 +273,7 @@ fn link_spans(item: &WorkItem, relations: &[String]) -> Vec<LinkSpan> {
 
 fn jira_blockers(
     h: &IssueHistory<'_>,
-    all: &BTreeMap<&str, IssueHistory<'_>>,
+    all: &FxHashMap<&str, &IssueHistory<'_>>,
     as_of: Timestamp,
     opts: &BlockerOptions,
 ) -> Vec<Blocker> {
@@ -275,7 +295,7 @@ fn jira_blockers(
     instants.sort();
     instants.dedup();
     let signals = |t: Timestamp| -> Vec<(String, Option<String>)> {
-        let st = h.at(t);
+        let st = h.view(t);
         if st.is_done() {
             return Vec::new();
         }
@@ -292,7 +312,7 @@ fn jira_blockers(
         }
         for l in &links {
             let live = l.from.is_none_or(|f| f <= t) && l.to.is_none_or(|e| e > t);
-            let other_open = all.get(l.other.as_str()).is_none_or(|o| !o.at(t).is_done());
+            let other_open = all.get(l.other.as_str()).is_none_or(|o| !o.view(t).is_done());
             if live && other_open {
                 out.push((format!("is blocked by {}", l.other), Some(l.other.clone())));
             }
@@ -324,7 +344,7 @@ fn jira_blockers(
             }
             (Some(b), false) => add_signals(b, sig),
             (Some(b), true) => {
-                let st = h.at(t);
+                let st = h.view(t);
                 b.resolved_at = Some(t);
                 b.resolution = Some(if st.is_done() {
                     format!("{} moved to {}", item.key, st.status)
@@ -345,7 +365,11 @@ fn jira_blockers(
     for b in &mut out {
         let end = b.resolved_at.unwrap_or(as_of);
         b.age_hours = hours(b.since, end);
-        b.owner = h.at(end).assignee.or_else(|| item.reporter.clone());
+        b.owner = h
+            .view(end)
+            .assignee
+            .map(str::to_string)
+            .or_else(|| item.reporter.clone());
     }
     out
 }
@@ -455,7 +479,7 @@ fn is_human(m: &Message) -> bool {
 
 fn slack_blockers(
     messages: &[Message],
-    issues: &BTreeMap<&str, IssueHistory<'_>>,
+    issues: &FxHashMap<&str, &IssueHistory<'_>>,
     as_of: Timestamp,
     opts: &BlockerOptions,
 ) -> Vec<Blocker> {
@@ -516,7 +540,7 @@ fn slack_blockers(
             let done = h.done_between(b.since, end).filter(|t| *t > b.since);
             for t in moved.into_iter().chain(done) {
                 if jira_end.as_ref().is_none_or(|(e, _)| t < *e) {
-                    jira_end = Some((t, format!("{k} moved to {}", h.at(t).status)));
+                    jira_end = Some((t, format!("{k} moved to {}", h.view(t).status)));
                 }
             }
         }

@@ -196,7 +196,7 @@ pub fn docs(
     let mut children: BTreeMap<&str, Vec<&WorkItem>> = BTreeMap::new();
     for c in items.iter().filter(|c| c.created <= as_of) {
         if let Some(parent) = c.parent_key.as_deref()
-            && !IssueHistory::new(c, fields, &statuses).at(as_of).is_done()
+            && !IssueHistory::new(c, fields, &statuses).view(as_of).is_done()
         {
             children.entry(parent).or_default().push(c);
         }
@@ -210,7 +210,7 @@ pub fn docs(
         let mut open_children: Vec<&WorkItem> = children.get(e.key.as_str()).cloned().unwrap_or_default();
         open_children.sort_by(|a, b| a.key.cmp(&b.key));
         let touched = eh.last_activity(as_of) >= since;
-        let active = !open_children.is_empty() || (!eh.at(as_of).is_done() && touched);
+        let active = !open_children.is_empty() || (!eh.view(as_of).is_done() && touched);
         if !active {
             continue;
         }

@@ -51,6 +51,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -276,8 +278,34 @@ impl FlowMetrics {
     }
 }
 
-fn key(repo: &str, number: u64) -> (String, u64) {
-    (repo.to_string(), number)
+/// Per-login answers of one computation, each looked up once: whether the
+/// login is a bot (name rules only; the record's own bot flag is checked
+/// beside it) and the person behind it ([`person_of_login`]).
+pub(crate) struct Logins<'a> {
+    memo: FxHashMap<&'a str, (bool, String)>,
+}
+
+impl<'a> Logins<'a> {
+    /// Answers for every login in `logins`.
+    pub(crate) fn new(logins: impl Iterator<Item = &'a str>, dir: &Directory, bots: &[String]) -> Logins<'a> {
+        let mut memo: FxHashMap<&'a str, (bool, String)> = FxHashMap::default();
+        for l in logins {
+            memo.entry(l)
+                .or_insert_with(|| (is_bot_login(l, false, bots), person_of_login(dir, l)));
+        }
+        Logins { memo }
+    }
+
+    /// [`is_bot_login`] of a login given to [`Logins::new`].
+    pub(crate) fn is_bot(&self, login: &str, flagged: bool) -> bool {
+        flagged || self.memo.get(login).is_some_and(|(bot, _)| *bot)
+    }
+
+    /// [`person_of_login`] of a login given to [`Logins::new`] (else the
+    /// login itself).
+    pub(crate) fn person(&self, login: &'a str) -> &str {
+        self.memo.get(login).map_or(login, |(_, p)| p.as_str())
+    }
 }
 
 fn open_at(pr: &PullRequest, now: Timestamp) -> bool {
@@ -297,15 +325,23 @@ pub fn flow(
     dir: &Directory,
     params: &FlowParams,
 ) -> FlowMetrics {
-    let by_key: BTreeMap<(String, u64), &PullRequest> =
-        prs.iter().map(|p| (key(&p.repo, p.number), p)).collect();
-    let mut first_commit: BTreeMap<(String, u64), Timestamp> = BTreeMap::new();
-    let mut last_commit: BTreeMap<(String, u64), Timestamp> = BTreeMap::new();
+    let logins = Logins::new(
+        prs.iter()
+            .map(|p| p.author.as_str())
+            .chain(reviews.iter().map(|r| r.reviewer.as_str())),
+        dir,
+        &params.bots,
+    );
+    type Key<'k> = (&'k str, u64);
+    let by_key: FxHashMap<Key<'_>, &PullRequest> =
+        prs.iter().map(|p| ((p.repo.as_str(), p.number), p)).collect();
+    let mut first_commit: FxHashMap<Key<'_>, Timestamp> = FxHashMap::default();
+    let mut last_commit: FxHashMap<Key<'_>, Timestamp> = FxHashMap::default();
     for c in commits {
         let Some(n) = c.pr_number else { continue };
         if c.authored <= now {
-            let k = key(&c.repo, n);
-            let f = first_commit.entry(k.clone()).or_insert(c.authored);
+            let k = (c.repo.as_str(), n);
+            let f = first_commit.entry(k).or_insert(c.authored);
             *f = (*f).min(c.authored);
             let at = if c.committed <= now {
                 c.committed
@@ -318,18 +354,18 @@ pub fn flow(
     }
     // Qualifying reviews per pull request, oldest first; all reviews (bots too)
     // for the last-activity clock.
-    let mut qualifying: BTreeMap<(String, u64), Vec<(&Review, String)>> = BTreeMap::new();
-    let mut last_review: BTreeMap<(String, u64), Timestamp> = BTreeMap::new();
+    let mut qualifying: FxHashMap<Key<'_>, Vec<(&Review, &str)>> = FxHashMap::default();
+    let mut last_review: FxHashMap<Key<'_>, Timestamp> = FxHashMap::default();
     for r in reviews.iter().filter(|r| r.submitted <= now) {
-        let k = key(&r.repo, r.pr_number);
-        let l = last_review.entry(k.clone()).or_insert(r.submitted);
+        let k = (r.repo.as_str(), r.pr_number);
+        let l = last_review.entry(k).or_insert(r.submitted);
         *l = (*l).max(r.submitted);
-        if is_bot_login(&r.reviewer, r.reviewer_is_bot, &params.bots) {
+        if logins.is_bot(&r.reviewer, r.reviewer_is_bot) {
             continue;
         }
-        let reviewer = person_of_login(dir, &r.reviewer);
+        let reviewer = logins.person(&r.reviewer);
         if let Some(pr) = by_key.get(&k) {
-            let author = person_of_login(dir, &pr.author);
+            let author = logins.person(&pr.author);
             if r.reviewer.eq_ignore_ascii_case(&pr.author) || reviewer == author {
                 continue;
             }
@@ -343,21 +379,21 @@ pub fn flow(
     let mut rows = Vec::new();
     let mut bot_prs_excluded = 0;
     let mut stale_prs = Vec::new();
-    let mut open_authors: BTreeSet<String> = BTreeSet::new();
+    let mut open_authors: FxHashSet<&str> = FxHashSet::default();
     let mut open_prs = 0;
     let stale_after = jiff::SignedDuration::from_hours(24 * i64::from(params.stale_after_days));
     for pr in prs {
-        let k = key(&pr.repo, pr.number);
+        let k = (pr.repo.as_str(), pr.number);
         let merged = pr.merged.filter(|m| *m <= now);
         let merged_in_window = merged.is_some_and(|m| window.contains(m));
         let is_open = open_at(pr, now);
-        if is_bot_login(&pr.author, pr.author_is_bot, &params.bots) {
+        if logins.is_bot(&pr.author, pr.author_is_bot) {
             if merged_in_window || is_open {
                 bot_prs_excluded += 1;
             }
             continue;
         }
-        let author = person_of_login(dir, &pr.author);
+        let author = logins.person(&pr.author);
         // Ready time: `None` while the pull request is still a draft at `now`
         // (opened as draft and not yet marked ready, or marked ready only later).
         let ready_at = match pr.ready_for_review {
@@ -373,7 +409,7 @@ pub fn flow(
 
         if is_open {
             open_prs += 1;
-            open_authors.insert(author.clone());
+            open_authors.insert(author);
             let mut last = ready_at.map_or(pr.created, |r| r.max(pr.created));
             if pr.updated <= now {
                 last = last.max(pr.updated);
@@ -390,7 +426,7 @@ pub fn flow(
                     },
                     title: pr.title.clone(),
                     url: pr.url.clone(),
-                    author: author.clone(),
+                    author: author.to_string(),
                     draft: pr.draft,
                     last_activity: last,
                     idle_days: idle.as_secs_f64() / 86_400.0,
@@ -417,7 +453,7 @@ pub fn flow(
         let pickup = first_review
             .filter(|_| picked_in_window)
             .and_then(|f| ready_at.and_then(|r| nonneg(hours_between(r, f))));
-        let reviewers: BTreeSet<String> = quals.iter().map(|(_, who)| who.clone()).collect();
+        let reviewers: BTreeSet<&str> = quals.iter().map(|(_, who)| *who).collect();
         rows.push(PrFlow {
             pr: PrRef {
                 repo: pr.repo.clone(),
@@ -425,7 +461,7 @@ pub fn flow(
             },
             title: pr.title.clone(),
             url: pr.url.clone(),
-            author,
+            author: author.to_string(),
             created: pr.created,
             ready_at,
             draft_hours: ready_at.map(|r| hours_between(pr.created, r)),
@@ -438,31 +474,34 @@ pub fn flow(
             review_time_hours: review_time,
             size_lines: size,
             merged_without_review: unreviewed,
-            reviewers: reviewers.into_iter().collect(),
+            reviewers: reviewers.into_iter().map(str::to_string).collect(),
         });
     }
     rows.sort_by(|a, b| a.pr.cmp(&b.pr));
     stale_prs.sort_by(|a, b| b.idle_days.total_cmp(&a.idle_days).then_with(|| a.pr.cmp(&b.pr)));
 
     // Review load: qualifying reviews submitted in the window.
-    let mut load: BTreeMap<String, (usize, BTreeSet<PrRef>)> = BTreeMap::new();
+    let mut load: BTreeMap<&str, (usize, BTreeSet<Key<'_>>)> = BTreeMap::new();
     for (k, list) in &qualifying {
         for (r, who) in list.iter().filter(|(r, _)| window.contains(r.submitted)) {
-            let e = load.entry(who.clone()).or_default();
+            let e = load.entry(who).or_default();
             e.0 += 1;
-            e.1.insert(PrRef {
-                repo: k.0.clone(),
-                number: r.pr_number,
-            });
+            e.1.insert((k.0, r.pr_number));
         }
     }
     let review_load = load
         .into_iter()
         .map(|(person, (reviews, prs))| ReviewLoad {
-            person,
+            person: person.to_string(),
             reviews,
             prs_reviewed: prs.len(),
-            prs: prs.into_iter().collect(),
+            prs: prs
+                .into_iter()
+                .map(|(repo, number)| PrRef {
+                    repo: repo.to_string(),
+                    number,
+                })
+                .collect(),
         })
         .collect();
 

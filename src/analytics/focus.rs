@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
 use super::flow::Window;
-use super::meetings::{meeting_load_in, stretches_by_person};
+use super::meetings::{StretchRef, load_from, stretches_by_person_with};
 use crate::model::Meeting;
 
 /// Tunables of focus time.
@@ -215,9 +215,9 @@ pub fn split_day(
     }
 }
 
-fn roster(meetings: &[Meeting], people: &[String]) -> BTreeSet<String> {
+fn roster(stretches: &BTreeMap<String, Vec<StretchRef<'_>>>, people: &[String]) -> BTreeSet<String> {
     if people.is_empty() {
-        stretches_by_person(meetings).into_keys().collect()
+        stretches.keys().cloned().collect()
     } else {
         people.iter().cloned().collect()
     }
@@ -233,21 +233,31 @@ pub fn focus_days(
     now: Timestamp,
     params: &FocusParams,
 ) -> Vec<FocusDay> {
+    let stretches = stretches_by_person_with(meetings, |_| None);
+    focus_days_from(&stretches, cal, people, window, now, params)
+}
+
+/// [`focus_days`] over stretches already grouped by person (see
+/// [`stretches_by_person_with`]).
+pub fn focus_days_from(
+    stretches: &BTreeMap<String, Vec<StretchRef<'_>>>,
+    cal: &Calendar,
+    people: &[String],
+    window: &Window,
+    now: Timestamp,
+    params: &FocusParams,
+) -> Vec<FocusDay> {
     let days = counted_work_days(cal, window, now);
     let min_block = SignedDuration::from_mins(i64::from(params.min_block_minutes));
-    let stretches = stretches_by_person(meetings);
     let mut out = Vec::new();
-    for person in roster(meetings, people) {
+    for person in roster(stretches, people) {
         // Stretches by the local dates they touch.
         let mut by_date: BTreeMap<Date, Vec<(Timestamp, Timestamp, &str)>> = BTreeMap::new();
-        for st in stretches.get(&person).into_iter().flatten() {
-            let mut d = cal.local_date(st.start);
-            let last = cal.local_date(st.end);
+        for &(start, end, meeting) in stretches.get(&person).into_iter().flatten() {
+            let mut d = cal.local_date(start);
+            let last = cal.local_date(end);
             while d <= last {
-                by_date
-                    .entry(d)
-                    .or_default()
-                    .push((st.start, st.end, st.meeting.as_str()));
+                by_date.entry(d).or_default().push((start, end, meeting));
                 match d.tomorrow() {
                     Ok(n) => d = n,
                     Err(_) => break,
@@ -274,7 +284,21 @@ pub fn person_weeks(
     now: Timestamp,
     params: &FocusParams,
 ) -> Vec<PersonWeek> {
-    let roster = roster(meetings, people);
+    let stretches = stretches_by_person_with(meetings, |_| None);
+    person_weeks_from(&stretches, cal, people, window, now, params)
+}
+
+/// [`person_weeks`] over stretches already grouped by person (see
+/// [`stretches_by_person_with`]).
+pub fn person_weeks_from(
+    stretches: &BTreeMap<String, Vec<StretchRef<'_>>>,
+    cal: &Calendar,
+    people: &[String],
+    window: &Window,
+    now: Timestamp,
+    params: &FocusParams,
+) -> Vec<PersonWeek> {
+    let roster = roster(stretches, people);
     let clipped = Window::new(window.start, window.end.min(now));
     let mut rows: BTreeMap<(String, Date), PersonWeek> = BTreeMap::new();
     let empty = |person: &str, week: Date| PersonWeek {
@@ -291,7 +315,7 @@ pub fn person_weeks(
         fragmenting_meetings: 0,
         fragmenting_meeting_ids: Vec::new(),
     };
-    for m in meeting_load_in(meetings, &cal.tz, &clipped) {
+    for m in load_from(stretches, &cal.tz, Some(&clipped)) {
         if !roster.contains(&m.person) {
             continue;
         }
@@ -303,7 +327,7 @@ pub fn person_weeks(
         row.meeting_ids = m.meeting_ids;
     }
     let mut fragmenting: BTreeMap<(String, Date), BTreeSet<String>> = BTreeMap::new();
-    for d in focus_days(meetings, cal, people, window, now, params) {
+    for d in focus_days_from(stretches, cal, people, window, now, params) {
         let week = monday_of(d.date);
         let row = rows
             .entry((d.person.clone(), week))

@@ -28,10 +28,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::FxHashMap;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::flow::{PrRef, Window, is_bot_login, person_of_login};
+use super::flow::{Logins, PrRef, Window, is_bot_login};
 use crate::identity::Directory;
 use crate::model::{Commit, PullRequest, Review, Signature};
 
@@ -164,67 +166,108 @@ pub fn knowledge(
     params: &KnowledgeParams,
 ) -> Vec<AreaKnowledge> {
     #[derive(Default)]
-    struct Acc {
+    struct Acc<'a> {
         changes: usize,
-        shares: BTreeMap<String, f64>,
-        commits: Vec<String>,
-        reviewers: BTreeSet<String>,
-        reviewed: BTreeSet<PrRef>,
+        shares: BTreeMap<&'a str, f64>,
+        commits: Vec<&'a str>,
+        reviewers: BTreeSet<&'a str>,
+        reviewed: BTreeSet<(&'a str, u64)>,
     }
-    let mut areas: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut pr_areas: BTreeMap<(String, u64), BTreeSet<String>> = BTreeMap::new();
+    // Each distinct file's area, each distinct signature's (bot, person),
+    // computed once; the answers live in these owned tables, indexed.
+    let mut area_names: Vec<String> = Vec::new();
+    let mut area_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut file_area: FxHashMap<(&str, &str), usize> = FxHashMap::default();
+    let mut intern = |name: String, names: &mut Vec<String>| -> usize {
+        *area_ids.entry(name).or_insert_with_key(|n| {
+            names.push(n.clone());
+            names.len() - 1
+        })
+    };
+    let mut commit_areas: Vec<BTreeSet<usize>> = Vec::with_capacity(commits.len());
     for c in commits {
-        let touched = areas_of_commit(c, &params.components);
+        let touched: BTreeSet<usize> = if c.files.is_empty() {
+            BTreeSet::from([intern(c.repo.clone(), &mut area_names)])
+        } else {
+            c.files
+                .iter()
+                .map(|f| match file_area.get(&(c.repo.as_str(), f.as_str())) {
+                    Some(i) => *i,
+                    None => {
+                        let i = intern(area_of(&c.repo, f, &params.components), &mut area_names);
+                        file_area.insert((c.repo.as_str(), f.as_str()), i);
+                        i
+                    }
+                })
+                .collect()
+        };
+        commit_areas.push(touched);
+    }
+    type SigKey<'k> = (Option<&'k str>, &'k str, &'k str);
+    let mut signatures: FxHashMap<SigKey<'_>, (bool, String)> = FxHashMap::default();
+    for c in commits {
+        for sig in std::iter::once(&c.author).chain(c.co_authors.iter()) {
+            signatures
+                .entry((sig.login.as_deref(), sig.email.as_str(), sig.name.as_str()))
+                .or_insert_with(|| (signature_is_bot(sig, &params.bots), person_of_signature(dir, sig)));
+        }
+    }
+    let mut areas: BTreeMap<&str, Acc<'_>> = BTreeMap::new();
+    let mut pr_areas: FxHashMap<(&str, u64), BTreeSet<usize>> = FxHashMap::default();
+    for (c, touched) in commits.iter().zip(&commit_areas) {
         if let Some(n) = c.pr_number {
             pr_areas
-                .entry((c.repo.clone(), n))
+                .entry((c.repo.as_str(), n))
                 .or_default()
-                .extend(touched.iter().cloned());
+                .extend(touched.iter().copied());
         }
         if !window.contains(c.authored) || c.authored > now {
             continue;
         }
-        let people: BTreeSet<String> = std::iter::once(&c.author)
+        let people: BTreeSet<&str> = std::iter::once(&c.author)
             .chain(c.co_authors.iter())
-            .filter(|s| !signature_is_bot(s, &params.bots))
-            .map(|s| person_of_signature(dir, s))
+            .filter_map(|sig| signatures.get(&(sig.login.as_deref(), sig.email.as_str(), sig.name.as_str())))
+            .filter(|(bot, _)| !bot)
+            .map(|(_, person)| person.as_str())
             .collect();
         if people.is_empty() {
             continue;
         }
         let part = 1.0 / people.len() as f64;
-        for area in touched {
-            let acc = areas.entry(area).or_default();
+        for &area in touched {
+            let acc = areas.entry(area_names[area].as_str()).or_default();
             acc.changes += 1;
-            acc.commits.push(c.meta.source_id.clone());
+            acc.commits.push(c.meta.source_id.as_str());
             for p in &people {
-                *acc.shares.entry(p.clone()).or_default() += part;
+                *acc.shares.entry(p).or_default() += part;
             }
         }
     }
-    let authors_of: BTreeMap<(String, u64), &PullRequest> =
-        prs.iter().map(|p| ((p.repo.clone(), p.number), p)).collect();
+    let logins = Logins::new(
+        prs.iter()
+            .map(|p| p.author.as_str())
+            .chain(reviews.iter().map(|r| r.reviewer.as_str())),
+        dir,
+        &params.bots,
+    );
+    let authors_of: FxHashMap<(&str, u64), &PullRequest> =
+        prs.iter().map(|p| ((p.repo.as_str(), p.number), p)).collect();
     for r in reviews {
-        if !window.contains(r.submitted)
-            || r.submitted > now
-            || is_bot_login(&r.reviewer, r.reviewer_is_bot, &params.bots)
+        if !window.contains(r.submitted) || r.submitted > now || logins.is_bot(&r.reviewer, r.reviewer_is_bot)
         {
             continue;
         }
-        let k = (r.repo.clone(), r.pr_number);
-        let who = person_of_login(dir, &r.reviewer);
+        let k = (r.repo.as_str(), r.pr_number);
+        let who = logins.person(&r.reviewer);
         if let Some(pr) = authors_of.get(&k)
-            && (pr.author.eq_ignore_ascii_case(&r.reviewer) || person_of_login(dir, &pr.author) == who)
+            && (pr.author.eq_ignore_ascii_case(&r.reviewer) || logins.person(&pr.author) == who)
         {
             continue;
         }
-        for area in pr_areas.get(&k).into_iter().flatten() {
-            let acc = areas.entry(area.clone()).or_default();
-            acc.reviewers.insert(who.clone());
-            acc.reviewed.insert(PrRef {
-                repo: k.0.clone(),
-                number: k.1,
-            });
+        for &area in pr_areas.get(&k).into_iter().flatten() {
+            let acc = areas.entry(area_names[area].as_str()).or_default();
+            acc.reviewers.insert(who);
+            acc.reviewed.insert(k);
         }
     }
     areas
@@ -233,7 +276,10 @@ pub fn knowledge(
             let mut shares: Vec<Share> = acc
                 .shares
                 .into_iter()
-                .map(|(person, changes)| Share { person, changes })
+                .map(|(person, changes)| Share {
+                    person: person.to_string(),
+                    changes,
+                })
                 .collect();
             shares.sort_by(|a, b| {
                 b.changes
@@ -241,10 +287,10 @@ pub fn knowledge(
                     .then_with(|| a.person.cmp(&b.person))
             });
             let bf = bus_factor(&shares, acc.changes as f64);
-            let mut commits = acc.commits;
+            let mut commits: Vec<String> = acc.commits.into_iter().map(str::to_string).collect();
             commits.sort();
             AreaKnowledge {
-                area,
+                area: area.to_string(),
                 changes: acc.changes,
                 bus_factor: bf,
                 bus_factor_people: shares.iter().take(bf).map(|s| s.person.clone()).collect(),
@@ -253,10 +299,17 @@ pub fn knowledge(
                     a.sort();
                     a
                 },
-                reviewers: acc.reviewers.into_iter().collect(),
+                reviewers: acc.reviewers.into_iter().map(str::to_string).collect(),
                 shares,
                 commits,
-                reviewed_prs: acc.reviewed.into_iter().collect(),
+                reviewed_prs: acc
+                    .reviewed
+                    .into_iter()
+                    .map(|(repo, number)| PrRef {
+                        repo: repo.to_string(),
+                        number,
+                    })
+                    .collect(),
             }
         })
         .collect()

@@ -13,7 +13,10 @@
 //! Focus time and fragmentation (which need the work calendar) are in
 //! [`super::focus`]; this module gives them the attendance helpers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -53,10 +56,16 @@ fn start_of_day(d: Date, tz: &TimeZone) -> Option<Timestamp> {
 /// given, else the display name (the snapshot replaces both with the cockpit
 /// name for configured people).
 pub fn person_key(a: &Attendance) -> String {
-    a.email
-        .as_deref()
-        .filter(|e| !e.is_empty())
-        .map_or_else(|| a.name.clone(), str::to_lowercase)
+    person_key_ref(a).into_owned()
+}
+
+/// [`person_key`] without allocating when the email is already lower case.
+fn person_key_ref(a: &Attendance) -> Cow<'_, str> {
+    match a.email.as_deref().filter(|e| !e.is_empty()) {
+        Some(e) if e.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) => Cow::Borrowed(e),
+        Some(e) => Cow::Owned(e.to_lowercase()),
+        None => Cow::Borrowed(a.name.as_str()),
+    }
 }
 
 /// One stretch of attendance, with the meeting it belongs to.
@@ -70,23 +79,58 @@ pub struct Stretch {
     pub meeting: String,
 }
 
+/// A borrowed [`Stretch`]: joined, left (UTC), meeting source id. Tuples
+/// order as [`Stretch`] does.
+pub type StretchRef<'a> = (Timestamp, Timestamp, &'a str);
+
+/// Attendance stretches per person, borrowed, sorted by start; empty or
+/// inverted stretches (leave ≤ join) are dropped. `who` names the person of
+/// an attendance (`None`: [`person_key`]); the snapshot passes the directory's
+/// cockpit name for configured people.
+pub fn stretches_by_person_with<'a, 'n>(
+    meetings: &'a [Meeting],
+    mut who: impl FnMut(&'a Attendance) -> Option<&'n str>,
+) -> BTreeMap<String, Vec<StretchRef<'a>>> {
+    // Grouped in a hash map (a person's key is compared once per look-up,
+    // not once per tree level), ordered by person at the end.
+    let mut out: FxHashMap<String, Vec<StretchRef<'a>>> = FxHashMap::default();
+    for m in meetings {
+        for a in m.attendance.iter().filter(|a| a.leave > a.join) {
+            let st = (a.join, a.leave, m.meta.source_id.as_str());
+            let key = who(a).map_or_else(|| person_key_ref(a), Cow::Borrowed);
+            match out.get_mut(key.as_ref()) {
+                Some(v) => v.push(st),
+                None => {
+                    out.insert(key.into_owned(), vec![st]);
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(k, mut v)| {
+            v.sort_unstable();
+            (k, v)
+        })
+        .collect()
+}
+
 /// Attendance stretches per person ([`person_key`]), sorted by start; empty
 /// or inverted stretches (leave ≤ join) are dropped.
 pub fn stretches_by_person(meetings: &[Meeting]) -> BTreeMap<String, Vec<Stretch>> {
-    let mut out: BTreeMap<String, Vec<Stretch>> = BTreeMap::new();
-    for m in meetings {
-        for a in m.attendance.iter().filter(|a| a.leave > a.join) {
-            out.entry(person_key(a)).or_default().push(Stretch {
-                start: a.join,
-                end: a.leave,
-                meeting: m.meta.source_id.clone(),
-            });
-        }
-    }
-    for v in out.values_mut() {
-        v.sort();
-    }
-    out
+    stretches_by_person_with(meetings, |_| None)
+        .into_iter()
+        .map(|(k, v)| {
+            let v = v
+                .into_iter()
+                .map(|(start, end, meeting)| Stretch {
+                    start,
+                    end,
+                    meeting: meeting.to_string(),
+                })
+                .collect();
+            (k, v)
+        })
+        .collect()
 }
 
 /// The union of intervals as disjoint intervals in order; intervals that
@@ -126,14 +170,27 @@ pub fn meeting_load_in(meetings: &[Meeting], tz: &TimeZone, window: &Window) -> 
 }
 
 fn load(meetings: &[Meeting], tz: &TimeZone, clip: Option<&Window>) -> Vec<MeetingWeek> {
-    type Key = (String, Date);
-    let mut spans: BTreeMap<Key, Vec<(Timestamp, Timestamp)>> = BTreeMap::new();
-    let mut ids: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
-    for (person, list) in stretches_by_person(meetings) {
-        for st in list {
+    load_from(&stretches_by_person_with(meetings, |_| None), tz, clip)
+}
+
+/// One person-week while grouping: attendance intervals and meeting ids.
+type WeekSlot<'a> = (Vec<(Timestamp, Timestamp)>, Vec<&'a str>);
+
+/// [`meeting_load`] (`clip` `None`) or [`meeting_load_in`] over stretches
+/// already grouped by person (see [`stretches_by_person_with`]).
+pub fn load_from(
+    stretches: &BTreeMap<String, Vec<StretchRef<'_>>>,
+    tz: &TimeZone,
+    clip: Option<&Window>,
+) -> Vec<MeetingWeek> {
+    let mut out = Vec::new();
+    for (person, list) in stretches {
+        // Week → (intervals, meeting ids); weeks ascending, like the rows.
+        let mut weeks: BTreeMap<Date, WeekSlot<'_>> = BTreeMap::new();
+        for &(start, end, meeting) in list {
             let (mut s, end) = match clip {
-                Some(w) => (st.start.max(w.start), st.end.min(w.end)),
-                None => (st.start, st.end),
+                Some(w) => (start.max(w.start), end.min(w.end)),
+                None => (start, end),
             };
             // Split at week boundaries (team-local Monday 00:00).
             while s < end {
@@ -145,27 +202,24 @@ fn load(meetings: &[Meeting], tz: &TimeZone, clip: Option<&Window>) -> Vec<Meeti
                     .filter(|n| *n > s)
                     .unwrap_or(end);
                 let e = end.min(next);
-                let key = (person.clone(), week);
-                spans.entry(key.clone()).or_default().push((s, e));
-                ids.entry(key).or_default().insert(st.meeting.clone());
+                let slot = weeks.entry(week).or_default();
+                slot.0.push((s, e));
+                slot.1.push(meeting);
                 s = e;
             }
         }
-    }
-    spans
-        .into_iter()
-        .map(|((person, week), v)| {
-            let meeting_ids: Vec<String> = ids
-                .remove(&(person.clone(), week))
-                .map(|s| s.into_iter().collect())
-                .unwrap_or_default();
-            MeetingWeek {
+        for (week, (v, mut ids)) in weeks {
+            ids.sort_unstable();
+            ids.dedup();
+            let meeting_ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
+            out.push(MeetingWeek {
                 meeting_hours: union_length(v).as_secs_f64() / 3600.0,
                 meetings: meeting_ids.len(),
-                person,
+                person: person.clone(),
                 week_start: week,
                 meeting_ids,
-            }
-        })
-        .collect()
+            });
+        }
+    }
+    out
 }

@@ -270,33 +270,41 @@ pub struct Pulse {
     pub extra: Vec<NamedFigure>,
 }
 
-fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
+/// The flow part of [`pulse`] (`min`: the smallest group shown).
+pub fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
     let rows = &flow.pull_requests;
-    let merged: Vec<&PrFlow> = rows
-        .iter()
-        .filter(|r| r.merged.is_some_and(|m| flow.window.contains(m)))
+    let merged: Vec<usize> = (0..rows.len())
+        .filter(|i| rows[*i].merged.is_some_and(|m| flow.window.contains(m)))
         .collect();
     let authors = |list: &mut dyn Iterator<Item = &PrFlow>| {
         list.map(|r| r.author.as_str()).collect::<BTreeSet<_>>().len()
     };
-    let merged_group = authors(&mut merged.iter().copied());
-    let refs = |list: &mut dyn Iterator<Item = &PrFlow>| list.map(|r| r.pr.to_string()).collect::<Vec<_>>();
-    let pct = |pick: fn(&PrFlow) -> Option<f64>, p: u32, unit: &str| {
-        let with: Vec<&PrFlow> = rows.iter().filter(|r| pick(r).is_some()).collect();
-        let values: Vec<f64> = with.iter().filter_map(|r| pick(r)).collect();
-        Figure::gated(
-            percentile_nearest_rank(&values, p),
-            unit,
-            authors(&mut with.iter().copied()),
-            min,
-            refs(&mut with.iter().copied()),
+    let merged_group = authors(&mut merged.iter().map(|i| &rows[*i]));
+    // Each pull request's reference written once, cloned into the figures.
+    let written: Vec<String> = rows.iter().map(|r| r.pr.to_string()).collect();
+    let refs = |with: &[usize]| with.iter().map(|i| written[*i].clone()).collect::<Vec<_>>();
+    // The p50 and p85 figures of one timing (same rows, group and items).
+    let pct = |pick: fn(&PrFlow) -> Option<f64>, unit: &str| {
+        let with: Vec<usize> = (0..rows.len()).filter(|i| pick(&rows[*i]).is_some()).collect();
+        let values: Vec<f64> = with.iter().filter_map(|i| pick(&rows[*i])).collect();
+        let group = authors(&mut with.iter().map(|i| &rows[*i]));
+        let items = refs(&with);
+        (
+            Figure::gated(
+                percentile_nearest_rank(&values, 50),
+                unit,
+                group,
+                min,
+                items.clone(),
+            ),
+            Figure::gated(percentile_nearest_rank(&values, 85), unit, group, min, items),
         )
     };
-    let cycle = |r: &PrFlow| r.cycle_time_hours;
-    let open = |r: &PrFlow| r.open_to_merge_hours;
-    let pickup = |r: &PrFlow| r.pickup_time_hours;
-    let review = |r: &PrFlow| r.review_time_hours;
-    let size = |r: &PrFlow| r.size_lines.map(|s| s as f64);
+    let cycle = pct(|r: &PrFlow| r.cycle_time_hours, "hours");
+    let open = pct(|r: &PrFlow| r.open_to_merge_hours, "hours");
+    let pickup = pct(|r: &PrFlow| r.pickup_time_hours, "hours");
+    let review = pct(|r: &PrFlow| r.review_time_hours, "hours");
+    let size = pct(|r: &PrFlow| r.size_lines.map(|s| s as f64), "lines");
     let reviewers: Vec<PersonValue> = flow
         .review_load
         .iter()
@@ -311,18 +319,18 @@ fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
             "pull_requests",
             merged_group,
             min,
-            refs(&mut merged.iter().copied()),
+            refs(&merged),
         ),
-        cycle_time_hours_p50: pct(cycle, 50, "hours"),
-        cycle_time_hours_p85: pct(cycle, 85, "hours"),
-        open_to_merge_hours_p50: pct(open, 50, "hours"),
-        open_to_merge_hours_p85: pct(open, 85, "hours"),
-        pickup_time_hours_p50: pct(pickup, 50, "hours"),
-        pickup_time_hours_p85: pct(pickup, 85, "hours"),
-        review_time_hours_p50: pct(review, 50, "hours"),
-        review_time_hours_p85: pct(review, 85, "hours"),
-        pr_size_lines_p50: pct(size, 50, "lines"),
-        pr_size_lines_p85: pct(size, 85, "lines"),
+        cycle_time_hours_p50: cycle.0,
+        cycle_time_hours_p85: cycle.1,
+        open_to_merge_hours_p50: open.0,
+        open_to_merge_hours_p85: open.1,
+        pickup_time_hours_p50: pickup.0,
+        pickup_time_hours_p85: pickup.1,
+        review_time_hours_p50: review.0,
+        review_time_hours_p85: review.1,
+        pr_size_lines_p50: size.0,
+        pr_size_lines_p85: size.1,
         merged_without_review: Figure::gated(
             Some(flow.merged_without_review as f64),
             "pull_requests",
@@ -344,7 +352,8 @@ fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
     }
 }
 
-fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
+/// The per-week part of [`pulse`] (`min`: the smallest group shown).
+pub fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
     let mut by_week: BTreeMap<Date, Vec<&PersonWeek>> = BTreeMap::new();
     for w in weeks {
         by_week.entry(w.week_start).or_default().push(w);
@@ -360,10 +369,15 @@ fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
                     })
                     .collect()
             };
-            let ids: BTreeSet<String> = rows.iter().flat_map(|r| r.meeting_ids.iter().cloned()).collect();
+            let mut ids: Vec<&str> = rows
+                .iter()
+                .flat_map(|r| r.meeting_ids.iter().map(String::as_str))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
             let with_ids = |mut f: Figure| {
                 if f.withheld.is_none() {
-                    f.items = ids.iter().cloned().collect();
+                    f.items = ids.iter().map(|s| (*s).to_string()).collect();
                 }
                 f
             };
@@ -387,7 +401,8 @@ fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
         .collect()
 }
 
-fn area_pulse(a: &AreaKnowledge, min: usize) -> AreaPulse {
+/// One area's part of [`pulse`] (`min`: the smallest group shown).
+pub fn area_pulse(a: &AreaKnowledge, min: usize) -> AreaPulse {
     let group = a.authors.len();
     AreaPulse {
         area: a.area.clone(),

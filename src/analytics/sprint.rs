@@ -50,7 +50,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use history::{IssueHistory, IssueState, JiraFields, StatusMap};
+pub use history::{IssueHistory, IssueState, IssueView, JiraFields, StatusMap};
 pub use risk::{Risk, risk};
 
 use super::calendar::Calendar;
@@ -284,8 +284,8 @@ struct Cx<'a> {
 /// The ledger transition of one issue at instant `at`.
 fn step(
     slot: Slot,
-    prev: &IssueState,
-    now: &IssueState,
+    prev: &IssueView<'_>,
+    now: &IssueView<'_>,
     at: Timestamp,
     cx: &Cx<'_>,
     out: &mut Vec<SprintEvent>,
@@ -295,7 +295,7 @@ fn step(
     let p = now.points_or_zero();
     let est = now.points.is_some();
     let completing = now.is_completed(&opts.not_completed_resolutions);
-    let resolution = || now.resolution.clone();
+    let resolution = || now.resolution.map(str::to_string);
     let target = if !member {
         Slot::Out
     } else if !now.is_done() {
@@ -420,7 +420,7 @@ fn ledger(
     let mut completed_ids = Vec::new();
     for h in histories {
         let key = h.item.key.as_str();
-        let first = h.at(start);
+        let first = h.view(start);
         let mut slot = Slot::Out;
         if first.sprints.contains(&s.id) {
             if first.is_done() {
@@ -435,7 +435,7 @@ fn ledger(
         }
         let mut prev = first;
         for t in h.sprint_relevant_instants(start, close) {
-            let now = h.at(t);
+            let now = h.view(t);
             let cx = Cx {
                 sprint: s.id,
                 key,
@@ -461,7 +461,7 @@ fn ledger(
                     points: last.points,
                 });
                 if state == SprintState::Closed
-                    && let Some(to) = h.at(as_of).sprints.iter().find(|id| later.contains(id))
+                    && let Some(to) = h.view(as_of).sprints.iter().find(|id| later.contains(id))
                 {
                     carried_over.push(CarriedOver {
                         key: key.to_string(),
@@ -576,9 +576,21 @@ pub fn sprint_health(
         .iter()
         .map(|i| IssueHistory::new(i, &opts.fields, &statuses))
         .collect();
+    sprint_health_of(sprints, &histories, cal, as_of, opts)
+}
+
+/// [`sprint_health`] over issue histories already built (with
+/// `opts.fields` and the status map of all the issues).
+pub fn sprint_health_of(
+    sprints: &[Sprint],
+    histories: &[IssueHistory<'_>],
+    cal: &Calendar,
+    as_of: Timestamp,
+    opts: &SprintOptions,
+) -> Vec<SprintHealth> {
     // Sprint id → the issues that were ever in it.
     let mut members: BTreeMap<u64, Vec<&IssueHistory<'_>>> = BTreeMap::new();
-    for h in &histories {
+    for h in histories {
         for id in h.sprints_ever() {
             members.entry(id).or_default().push(h);
         }

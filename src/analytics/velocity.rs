@@ -19,7 +19,9 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
-use super::sprint::{DEFAULT_NOT_COMPLETED, SprintHealth, SprintOptions, sprint_health};
+use super::sprint::{
+    DEFAULT_NOT_COMPLETED, IssueHistory, SprintHealth, SprintOptions, sprint_health, sprint_health_of,
+};
 use crate::model::{Sprint, SprintState, StatusCategory, WorkItem};
 
 /// Resolutions that close an issue without completing work (the default of
@@ -147,11 +149,9 @@ pub fn is_completed(item: &WorkItem) -> bool {
 }
 
 /// The latest instant the records know of (their "now").
-fn latest_instant(sprints: &[Sprint], items: &[WorkItem]) -> Timestamp {
+fn latest_instant<'a>(sprints: &[Sprint], items: impl Iterator<Item = &'a WorkItem>) -> Timestamp {
     let s = sprints.iter().flat_map(|s| [s.start, s.complete]).flatten();
-    let i = items
-        .iter()
-        .flat_map(|i| std::iter::once(i.updated).chain(i.changelog.iter().map(|c| c.at)));
+    let i = items.flat_map(|i| std::iter::once(i.updated).chain(i.changelog.iter().map(|c| c.at)));
     s.chain(i).max().unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
@@ -162,10 +162,33 @@ fn latest_instant(sprints: &[Sprint], items: &[WorkItem]) -> Timestamp {
 /// with a clock, a team calendar and configured options, then
 /// [`velocity_rows`].
 pub fn velocity(sprints: &[Sprint], items: &[WorkItem]) -> Vec<SprintVelocity> {
-    let as_of = latest_instant(sprints, items);
+    let as_of = latest_instant(sprints, items.iter());
     let cal = Calendar::weekdays(TimeZone::UTC);
-    let health = sprint_health(sprints, items, &cal, as_of, &SprintOptions::default());
-    velocity_rows(&health)
+    velocity_from(&sprint_health(
+        sprints,
+        items,
+        &cal,
+        as_of,
+        &SprintOptions::default(),
+    ))
+}
+
+/// [`velocity`] over issue histories already built with the default
+/// [`JiraFields`] (and the status map of all the issues).
+pub fn velocity_of(sprints: &[Sprint], histories: &[IssueHistory<'_>]) -> Vec<SprintVelocity> {
+    let as_of = latest_instant(sprints, histories.iter().map(|h| h.item));
+    let cal = Calendar::weekdays(TimeZone::UTC);
+    velocity_from(&sprint_health_of(
+        sprints,
+        histories,
+        &cal,
+        as_of,
+        &SprintOptions::default(),
+    ))
+}
+
+fn velocity_from(health: &[SprintHealth]) -> Vec<SprintVelocity> {
+    velocity_rows(health)
         .into_iter()
         .map(|r| SprintVelocity {
             id: r.id,

@@ -94,12 +94,29 @@ pub fn workload(
     opts: &SprintOptions,
 ) -> Workload {
     let statuses = StatusMap::from_items(items);
-    let mut rows: BTreeMap<Option<String>, PersonLoad> = BTreeMap::new();
-    for item in items
+    let histories: Vec<IssueHistory<'_>> = items
         .iter()
-        .filter(|i| i.created <= as_of && !i.issue_type.eq_ignore_ascii_case("Epic"))
+        .map(|i| IssueHistory::new(i, &opts.fields, &statuses))
+        .collect();
+    workload_of(&histories, sprint_id, as_of, capacity, opts)
+}
+
+/// [`workload`] over issue histories already built (with `opts.fields` and
+/// the status map of all the issues).
+pub fn workload_of(
+    histories: &[IssueHistory<'_>],
+    sprint_id: Option<u64>,
+    as_of: Timestamp,
+    capacity: Capacity,
+    opts: &SprintOptions,
+) -> Workload {
+    let mut rows: BTreeMap<Option<&str>, PersonLoad> = BTreeMap::new();
+    for hist in histories
+        .iter()
+        .filter(|h| h.item.created <= as_of && !h.item.issue_type.eq_ignore_ascii_case("Epic"))
     {
-        let st = IssueHistory::new(item, &opts.fields, &statuses).at(as_of);
+        let item = hist.item;
+        let st = hist.view(as_of);
         if sprint_id.is_some_and(|id| !st.sprints.contains(&id)) {
             continue;
         }
@@ -108,8 +125,10 @@ pub fn workload(
         if !counts {
             continue;
         }
-        let row = rows.entry(st.assignee.clone()).or_default();
-        row.assignee.clone_from(&st.assignee);
+        let row = rows.entry(st.assignee).or_insert_with(|| PersonLoad {
+            assignee: st.assignee.map(str::to_string),
+            ..PersonLoad::default()
+        });
         let p = st.points_or_zero();
         row.assigned_issues += 1;
         row.assigned_points += p;

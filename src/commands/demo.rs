@@ -191,7 +191,7 @@ pub(super) async fn demo(g: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Exit
         cfg: std::sync::Arc::new(cfg),
         viewer,
     };
-    let result = session.run(data, (activity, standup.team)).await;
+    let result = session.run(data, Some((activity, standup.team))).await;
     server.shutdown().await;
     result?;
     Ok(ExitCode::SUCCESS)

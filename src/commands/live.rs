@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::cockpit_service::{Service, standup_data};
-use super::snapshot::compute_snapshot;
+use super::snapshot::{compute_snapshot, stored_snapshot};
 use super::sync_cmd::sync_all;
 use crate::access::{Access, Viewer};
 use crate::config::Config;
@@ -88,8 +88,15 @@ impl Session {
     /// Runs the cockpit on `data` until the user quits; a sync still running
     /// then is stopped (each page it wrote is whole: pages are transactions).
     /// `standup` is the activity and team standup the Standup and Copilot
-    /// tabs draft from (see [`standup_data`]); a sync refreshes it.
-    pub(crate) async fn run(self, data: CockpitData, standup: (Activity, TeamStandup)) -> anyhow::Result<()> {
+    /// tabs draft from (see [`standup_data`]); a sync refreshes it. When it is
+    /// `None`, `data` is a first frame ([`stored_first_frame`]): the full
+    /// snapshot and the standup are read in the background and arrive as
+    /// fresh data, so the cockpit shows its first screen without waiting.
+    pub(crate) async fn run(
+        self,
+        data: CockpitData,
+        standup: Option<(Activity, TeamStandup)>,
+    ) -> anyhow::Result<()> {
         let (events_tx, events_rx) = unbounded_channel();
         let (intents_tx, intents_rx) = unbounded_channel();
         let marks = self.store.triage_marks()?;
@@ -98,19 +105,33 @@ impl Session {
             .intents(intents_tx)
             .access(Access::new(&self.viewer, &self.cfg))
             .triage_marks(marks);
-        let service = Service::new(
+        let loading = standup.is_none();
+        let service = Arc::new(std::sync::Mutex::new(
+            standup.map(|s| self.service(s, &events_tx)),
+        ));
+        let loader =
+            loading.then(|| tokio::spawn(self.clone().load_details(events_tx.clone(), Arc::clone(&service))));
+        let worker = tokio::spawn(self.clone().serve(intents_rx, events_tx, service));
+        let result = tokio::task::block_in_place(|| cockpit.run());
+        // The cockpit dropped its sender: the worker stops its sync and ends.
+        let _ = worker.await;
+        if let Some(job) = loader {
+            job.abort();
+            let _ = job.await;
+        }
+        result.context("the cockpit failed")
+    }
+
+    /// The service answering the Standup and Copilot tabs, drafting from `standup`.
+    fn service(&self, standup: (Activity, TeamStandup), events: &UnboundedSender<CockpitEvent>) -> Service {
+        Service::new(
             Arc::clone(&self.store),
             (*self.cfg).clone(),
             self.viewer.clone(),
             standup,
             None,
-            events_tx.clone(),
-        );
-        let worker = tokio::spawn(self.clone().serve(intents_rx, events_tx, service));
-        let result = tokio::task::block_in_place(|| cockpit.run());
-        // The cockpit dropped its sender: the worker stops its sync and ends.
-        let _ = worker.await;
-        result.context("the cockpit failed")
+            events.clone(),
+        )
     }
 
     /// Does what the cockpit asks, in order, until it closes the channel:
@@ -120,9 +141,8 @@ impl Session {
         self,
         mut intents: UnboundedReceiver<Intent>,
         events: UnboundedSender<CockpitEvent>,
-        service: Service,
+        service: SharedService,
     ) {
-        let service = Arc::new(std::sync::Mutex::new(service));
         let mut sync: Option<tokio::task::JoinHandle<()>> = None;
         while let Some(intent) = intents.recv().await {
             match intent {
@@ -136,8 +156,13 @@ impl Session {
                     ));
                 }
                 Intent::Copy(_) => {}
-                i if Service::handles(&i) => match service.lock() {
-                    Ok(s) => s.handle(i),
+                i if Service::handles(&i) => match service.lock().as_deref() {
+                    Ok(Some(s)) => s.handle(i),
+                    Ok(None) => {
+                        let _ = events.send(CockpitEvent::Notice(
+                            "still reading the team's activity; try again in a moment".into(),
+                        ));
+                    }
                     Err(_) => {
                         let _ = events.send(CockpitEvent::Notice(
                             "the standup service stopped after an error; restart the cockpit".into(),
@@ -173,13 +198,28 @@ impl Session {
         }
     }
 
+    /// Reads the full snapshot (access rules applied; the open was already
+    /// audited) and the standup after a first frame, and sends them.
+    async fn load_details(self, events: UnboundedSender<CockpitEvent>, service: SharedService) {
+        let me = self.clone();
+        let fresh = tokio::task::spawn_blocking(
+            move || -> anyhow::Result<(CockpitData, (Activity, TeamStandup))> {
+                let now = Timestamp::now();
+                let mut snapshot = match stored_snapshot(&me.store)? {
+                    Some(s) => s,
+                    None => compute_snapshot(&me.store, &me.cfg, now)?,
+                };
+                crate::access::restrict_snapshot(&mut snapshot, &me.viewer, &me.cfg);
+                me.data(snapshot, Vec::new(), now)
+            },
+        )
+        .await;
+        self.deliver(fresh, &events, &service, "the full snapshot could not be read");
+    }
+
     /// Syncs every source with progress to the cockpit, then recomputes the
     /// snapshot (purge, access rules, audit) and sends it.
-    async fn sync_and_refresh(
-        self,
-        events: UnboundedSender<CockpitEvent>,
-        service: Arc<std::sync::Mutex<Service>>,
-    ) {
+    async fn sync_and_refresh(self, events: UnboundedSender<CockpitEvent>, service: SharedService) {
         let (tx, mut rx) = unbounded_channel::<SyncEvent>();
         let progress = Progress::new(tx);
         let forward_to = events.clone();
@@ -193,42 +233,65 @@ impl Session {
         let reports = sync_all(&self.store, &self.cfg, &progress, false).await;
         drop(progress);
         let _ = forward.await;
-        let Session { store, cfg, viewer } = self;
-        let (store2, cfg2, viewer2) = (Arc::clone(&store), Arc::clone(&cfg), viewer.clone());
+        let me = self.clone();
         let fresh = tokio::task::spawn_blocking(
             move || -> anyhow::Result<(CockpitData, (Activity, TeamStandup))> {
                 let now = Timestamp::now();
-                store.purge(now, cfg.retention_days)?;
-                let mut snapshot = compute_snapshot(&store, &cfg, now)?;
-                super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
-                let (activity, standup) = standup_data(&store, &cfg, now)?;
-                let team = standup.team.clone();
-                let data = CockpitData {
-                    snapshot,
-                    sources: reports,
-                    role: viewer.role_label(),
-                    viewer: viewer.name.clone(),
-                    standup: Some(standup),
-                };
-                Ok((data, (activity, team)))
+                me.store.purge(now, me.cfg.retention_days)?;
+                let mut snapshot = compute_snapshot(&me.store, &me.cfg, now)?;
+                super::audit_strategic_read(&me.store, &me.viewer, &me.cfg, &mut snapshot)?;
+                me.data(snapshot, reports, now)
             },
         )
         .await;
+        self.deliver(fresh, &events, &service, "synced, but the snapshot failed");
+    }
+
+    /// The cockpit's data around `snapshot`, with the standup as of `now`.
+    fn data(
+        &self,
+        snapshot: crate::insight::Snapshot,
+        sources: Vec<crate::sync::SourceReport>,
+        now: Timestamp,
+    ) -> anyhow::Result<(CockpitData, (Activity, TeamStandup))> {
+        let (activity, standup) = standup_data(&self.store, &self.cfg, now)?;
+        let team = standup.team.clone();
+        let data = CockpitData {
+            snapshot,
+            sources,
+            role: self.viewer.role_label(),
+            viewer: self.viewer.name.clone(),
+            standup: Some(standup),
+        };
+        Ok((data, (activity, team)))
+    }
+
+    /// Sends fresh data (and drafts from its standup from now on), or a
+    /// notice starting with `failed`.
+    fn deliver(
+        &self,
+        fresh: Result<anyhow::Result<(CockpitData, (Activity, TeamStandup))>, tokio::task::JoinError>,
+        events: &UnboundedSender<CockpitEvent>,
+        service: &SharedService,
+        failed: &str,
+    ) {
         let event = match fresh {
             Ok(Ok((data, standup))) => {
-                let fresh_service =
-                    Service::new(store2, (*cfg2).clone(), viewer2, standup, None, events.clone());
+                let fresh_service = self.service(standup, events);
                 if let Ok(mut s) = service.lock() {
-                    *s = fresh_service;
+                    *s = Some(fresh_service);
                 }
                 CockpitEvent::Data(Box::new(data))
             }
-            Ok(Err(e)) => CockpitEvent::Notice(format!("synced, but the snapshot failed: {e:#}")),
-            Err(e) => CockpitEvent::Notice(format!("synced, but the snapshot failed: {e}")),
+            Ok(Err(e)) => CockpitEvent::Notice(format!("{failed}: {e:#}")),
+            Err(e) => CockpitEvent::Notice(format!("{failed}: {e}")),
         };
         let _ = events.send(event);
     }
 }
+
+/// The standup service, once the team's activity is read (`None` before).
+type SharedService = Arc<std::sync::Mutex<Option<Service>>>;
 
 #[cfg(test)]
 mod tests {
@@ -286,6 +349,7 @@ mod tests {
                 Some(now),
                 events_tx.clone(),
             );
+            let service = Arc::new(std::sync::Mutex::new(Some(service)));
             let worker = tokio::spawn(session.clone().serve(intents_rx, events_tx, service));
             let send = |i: Intent| intents_tx.send(i).unwrap_or_else(|e| panic!("{e}"));
             send(Intent::Sync);
@@ -360,6 +424,28 @@ mod tests {
                 audit
                     .iter()
                     .any(|e| e.view == "cockpit.strategic" && e.subject == "Ines Quillfeather")
+            );
+
+            // Opening on a first frame: the full snapshot and the standup
+            // follow in the background, and the service starts drafting.
+            let full = stored_snapshot(&session.store)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("no stored snapshot after the sync"));
+            let (tx, mut rx) = unbounded_channel();
+            let shared: SharedService = Arc::new(std::sync::Mutex::new(None));
+            session.clone().load_details(tx, Arc::clone(&shared)).await;
+            let Some(CockpitEvent::Data(loaded)) = rx.recv().await else {
+                panic!("the details did not arrive as fresh data");
+            };
+            assert_eq!(loaded.snapshot.sprint_health, full.sprint_health);
+            assert_eq!(loaded.snapshot.cards, full.cards);
+            let standup = loaded
+                .standup
+                .unwrap_or_else(|| panic!("no standup in the details"));
+            assert_eq!(standup.team.people.len(), 10);
+            assert!(
+                shared.lock().is_ok_and(|s| s.is_some()),
+                "the service drafts once loaded"
             );
             server.shutdown().await;
         });

@@ -13,7 +13,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use zeroize::Zeroizing;
 
-use super::snapshot::{compute_snapshot, stored_snapshot};
+use super::snapshot::{compute_snapshot, stored_first_frame};
 use super::{load_config, open_store, unix_user};
 use crate::access::Viewer;
 use crate::cli::{GlobalArgs, SyncArgs};
@@ -378,24 +378,25 @@ async fn sync_with_view(
     (summaries, errors)
 }
 
-/// The default command: the cockpit on the latest stored snapshot.
+/// The default command: the cockpit on the latest stored snapshot. It opens
+/// on the snapshot's first frame (figures without the items behind them);
+/// the full snapshot and the team's standup follow in the background.
 pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let (cfg, _) = load_config(g)?;
     let store = open_store(g, &cfg, false)?;
-    let snapshot = match stored_snapshot(&store)? {
+    let snapshot = match stored_first_frame(&store)? {
         Some(s) => s,
         None => compute_snapshot(&store, &cfg, Timestamp::now())?,
     };
     let viewer = Viewer::from_config(&cfg, unix_user().as_deref());
     let mut snapshot = snapshot;
     super::audit_strategic_read(&store, &viewer, &cfg, &mut snapshot)?;
-    let (activity, standup) = super::cockpit_service::standup_data(&store, &cfg, Timestamp::now())?;
     let data = CockpitData {
         snapshot,
         sources: Vec::new(),
         role: viewer.role_label(),
         viewer: viewer.name.clone(),
-        standup: Some(standup.clone()),
+        standup: None,
     };
     // The store stays open for the session: `r` syncs in the background.
     super::live::Session {
@@ -403,7 +404,7 @@ pub(super) async fn cockpit(g: &GlobalArgs) -> anyhow::Result<ExitCode> {
         cfg: Arc::new(cfg),
         viewer,
     }
-    .run(data, (activity, standup.team))
+    .run(data, None)
     .await?;
     Ok(ExitCode::SUCCESS)
 }

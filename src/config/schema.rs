@@ -34,6 +34,8 @@ pub struct Config {
     pub llm: LlmConfig,
     /// The Standup tab: live mode and posting.
     pub standup: StandupConfig,
+    /// Thresholds of the metrics teams tune.
+    pub analytics: AnalyticsConfig,
 }
 
 impl Default for Config {
@@ -51,6 +53,7 @@ impl Default for Config {
             confluence: ConfluenceConfig::default(),
             llm: LlmConfig::default(),
             standup: StandupConfig::default(),
+            analytics: AnalyticsConfig::default(),
         }
     }
 }
@@ -296,6 +299,36 @@ pub enum LlmProviderKind {
     Gemini,
     /// An OpenAI-compatible local server.
     Local,
+}
+
+/// Thresholds of the metrics (the definitions are in `src/analytics/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnalyticsConfig {
+    /// An active sprint is at risk when its remaining points exceed the ideal
+    /// remaining by more than this share of its scope, percent.
+    pub risk_tolerance_percent: u32,
+    /// An open pull request idle this many days is stale.
+    pub stale_pr_days: u32,
+    /// A Slack blocker report unresolved this many hours becomes a blocker.
+    pub blocker_threshold_hours: u32,
+    /// Shortest uninterrupted free time that counts as focus, minutes.
+    pub focus_min_block_minutes: u32,
+    /// A linked page not updated for this many days, while its epic is
+    /// active, is stale.
+    pub stale_doc_days: u32,
+}
+
+impl Default for AnalyticsConfig {
+    fn default() -> Self {
+        AnalyticsConfig {
+            risk_tolerance_percent: 20,
+            stale_pr_days: 7,
+            blocker_threshold_hours: 24,
+            focus_min_block_minutes: 120,
+            stale_doc_days: 30,
+        }
+    }
 }
 
 /// LLM settings.

@@ -7,6 +7,7 @@
 
 pub mod cards;
 pub mod copilot;
+mod frame;
 pub mod retro;
 pub mod standup;
 pub mod triage;

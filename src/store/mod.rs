@@ -47,6 +47,7 @@ mod fsutil;
 pub mod keys;
 mod marks;
 mod retention;
+mod snapshot;
 mod tables;
 mod triage;
 mod writer;

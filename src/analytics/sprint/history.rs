@@ -85,9 +85,19 @@ pub struct StatusMap {
 impl StatusMap {
     /// The map every issue's current (status, category) pair teaches.
     pub fn from_items(items: &[WorkItem]) -> StatusMap {
+        // Same as inserting every item in order (the last item naming a
+        // status wins), but each distinct spelling is lower-cased once: the
+        // spellings are inserted in the order of their last occurrence.
+        let mut last: rustc_hash::FxHashMap<&str, (usize, StatusCategory)> = rustc_hash::FxHashMap::default();
+        for (n, i) in items.iter().enumerate() {
+            last.insert(i.status.as_str(), (n, i.status_category));
+        }
+        let mut spellings: Vec<(usize, &str, StatusCategory)> =
+            last.into_iter().map(|(name, (n, c))| (n, name, c)).collect();
+        spellings.sort_unstable_by_key(|(n, _, _)| *n);
         let mut m = StatusMap::default();
-        for i in items {
-            m.insert(&i.status, i.status_category);
+        for (_, name, category) in spellings {
+            m.insert(name, category);
         }
         m
     }
@@ -153,6 +163,60 @@ impl IssueState {
     }
 }
 
+/// An issue's fields at one instant, borrowed from the issue and its
+/// changelog (what [`IssueHistory::view`] gives without allocating); the
+/// same values as [`IssueState`], which [`IssueView::to_state`] builds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IssueView<'a> {
+    /// Sprint ids, ascending.
+    pub sprints: &'a [u64],
+    /// Story points; `None` is unestimated.
+    pub points: Option<f64>,
+    /// Status name.
+    pub status: &'a str,
+    /// Status category.
+    pub category: StatusCategory,
+    /// Resolution name.
+    pub resolution: Option<&'a str>,
+    /// Assignee account id.
+    pub assignee: Option<&'a str>,
+    /// Flagged as an impediment.
+    pub flagged: bool,
+}
+
+impl IssueView<'_> {
+    /// In the done category.
+    pub fn is_done(&self) -> bool {
+        self.category == StatusCategory::Done
+    }
+
+    /// Done with a completing resolution (as [`IssueState::is_completed`]).
+    pub fn is_completed(&self, not_completed: &[String]) -> bool {
+        self.is_done()
+            && !self
+                .resolution
+                .is_some_and(|r| not_completed.iter().any(|n| n.eq_ignore_ascii_case(r.trim())))
+    }
+
+    /// Points as a number, 0 for unestimated.
+    pub fn points_or_zero(&self) -> f64 {
+        self.points.unwrap_or(0.0)
+    }
+
+    /// The owned [`IssueState`] with the same values.
+    pub fn to_state(&self) -> IssueState {
+        IssueState {
+            sprints: self.sprints.to_vec(),
+            points: self.points,
+            status: self.status.to_string(),
+            category: self.category,
+            resolution: self.resolution.map(str::to_string),
+            assignee: self.assignee.map(str::to_string),
+            flagged: self.flagged,
+        }
+    }
+}
+
 /// Comma-separated sprint ids (`"42, 43"`), ascending, without duplicates.
 pub fn parse_sprint_ids(raw: Option<&str>) -> Vec<u64> {
     let mut ids: Vec<u64> = raw
@@ -173,8 +237,8 @@ pub fn parse_points(display: Option<&str>, raw: Option<&str>) -> Option<f64> {
     (n.is_finite() && n >= 0.0).then_some(n)
 }
 
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Kinds of changes the replay reads.
@@ -196,6 +260,11 @@ pub struct IssueHistory<'a> {
     pub item: &'a WorkItem,
     changes: Vec<(Kind, &'a FieldChange)>,
     statuses: &'a StatusMap,
+    /// The current sprint ids, ascending, without duplicates.
+    current_sprints: Vec<u64>,
+    /// Per sprint change (same order as in `changes`): the parsed `from`
+    /// and `to` sprint ids.
+    sprint_sides: Vec<(Vec<u64>, Vec<u64>)>,
 }
 
 impl<'a> IssueHistory<'a> {
@@ -226,24 +295,44 @@ impl<'a> IssueHistory<'a> {
             .collect();
         // Oldest first even if a caller built the changelog out of order.
         changes.sort_by_key(|(_, c)| c.at);
+        let mut current_sprints = item.sprint_ids.clone();
+        current_sprints.sort_unstable();
+        current_sprints.dedup();
+        let sprint_sides = changes
+            .iter()
+            .filter(|(k, _)| *k == Kind::Sprint)
+            .map(|(_, c)| {
+                (
+                    parse_sprint_ids(c.from.as_deref()),
+                    parse_sprint_ids(c.to.as_deref()),
+                )
+            })
+            .collect();
         IssueHistory {
             item,
             changes,
             statuses,
+            current_sprints,
+            sprint_sides,
         }
     }
 
     /// The issue at instant `t`, changes made at `t` included.
     pub fn at(&self, t: Timestamp) -> IssueState {
-        self.state(t, true)
+        self.view(t).to_state()
     }
 
     /// The issue just before instant `t` (changes made at `t` not yet made).
     pub fn just_before(&self, t: Timestamp) -> IssueState {
-        self.state(t, false)
+        self.state(t, false).to_state()
     }
 
-    fn state(&self, t: Timestamp, inclusive: bool) -> IssueState {
+    /// [`IssueHistory::at`], borrowed (no allocation).
+    pub fn view(&self, t: Timestamp) -> IssueView<'_> {
+        self.state(t, true)
+    }
+
+    fn state(&self, t: Timestamp, inclusive: bool) -> IssueView<'_> {
         let i = self.item;
         // The first change of each kind after `t` (strictly after when
         // `inclusive`): its `from` side is the value at `t`. One binary
@@ -253,7 +342,20 @@ impl<'a> IssueHistory<'a> {
             .partition_point(|(_, c)| if inclusive { c.at <= t } else { c.at < t });
         let mut first: [Option<&FieldChange>; 6] = [None; 6];
         let mut missing = first.len();
+        // The sprint changes before `from` (to find the parsed sides of the
+        // first sprint change after `t`).
+        let mut sprint_index = self.changes[..from]
+            .iter()
+            .filter(|(k, _)| *k == Kind::Sprint)
+            .count();
+        let mut first_sprint: Option<usize> = None;
         for (k, c) in &self.changes[from..] {
+            if *k == Kind::Sprint && first_sprint.is_none() {
+                first_sprint = Some(sprint_index);
+            }
+            if *k == Kind::Sprint {
+                sprint_index += 1;
+            }
             let slot = &mut first[*k as usize];
             if slot.is_none() {
                 *slot = Some(*c);
@@ -264,14 +366,9 @@ impl<'a> IssueHistory<'a> {
             }
         }
         let after = |k: Kind| first[k as usize];
-        let sprints = match after(Kind::Sprint) {
-            Some(c) => parse_sprint_ids(c.from.as_deref()),
-            None => {
-                let mut s = i.sprint_ids.clone();
-                s.sort_unstable();
-                s.dedup();
-                s
-            }
+        let sprints: &[u64] = match first_sprint.and_then(|n| self.sprint_sides.get(n)) {
+            Some((from_ids, _)) => from_ids,
+            None => &self.current_sprints,
         };
         let points = match after(Kind::Points) {
             Some(c) => parse_points(c.from_string.as_deref(), c.from.as_deref()),
@@ -279,19 +376,19 @@ impl<'a> IssueHistory<'a> {
         };
         let resolution = match after(Kind::Resolution) {
             Some(c) => non_empty(c.from_string.as_deref()).or_else(|| non_empty(c.from.as_deref())),
-            None => i.resolution.clone(),
+            None => i.resolution.as_deref(),
         };
         let (status, category) = match after(Kind::Status) {
             Some(c) => {
                 let name = non_empty(c.from_string.as_deref()).unwrap_or_default();
-                let cat = self.statuses.category(&name, resolution.is_some());
+                let cat = self.statuses.category(name, resolution.is_some());
                 (name, cat)
             }
-            None => (i.status.clone(), i.status_category),
+            None => (i.status.as_str(), i.status_category),
         };
         let assignee = match after(Kind::Assignee) {
             Some(c) => non_empty(c.from.as_deref()).or_else(|| non_empty(c.from_string.as_deref())),
-            None => i.assignee.clone(),
+            None => i.assignee.as_deref(),
         };
         let flagged = match after(Kind::Flag) {
             Some(c) => non_empty(c.from.as_deref())
@@ -299,7 +396,7 @@ impl<'a> IssueHistory<'a> {
                 .is_some(),
             None => i.flagged,
         };
-        IssueState {
+        IssueView {
             sprints,
             points,
             status,
@@ -331,9 +428,9 @@ impl<'a> IssueHistory<'a> {
     /// any sprint change, ascending.
     pub fn sprints_ever(&self) -> Vec<u64> {
         let mut ids = self.item.sprint_ids.clone();
-        for (_, c) in self.changes.iter().filter(|(k, _)| *k == Kind::Sprint) {
-            ids.extend(parse_sprint_ids(c.from.as_deref()));
-            ids.extend(parse_sprint_ids(c.to.as_deref()));
+        for (from, to) in &self.sprint_sides {
+            ids.extend_from_slice(from);
+            ids.extend_from_slice(to);
         }
         ids.sort_unstable();
         ids.dedup();
@@ -356,14 +453,14 @@ impl<'a> IssueHistory<'a> {
     /// The first instant in `(after, to]` at which the issue entered the done
     /// category, if any.
     pub fn done_between(&self, after: Timestamp, to: Timestamp) -> Option<Timestamp> {
-        if self.at(after).is_done() {
+        if self.view(after).is_done() {
             return Some(after);
         }
         self.changes
             .iter()
             .filter(|(k, c)| matches!(k, Kind::Status | Kind::Resolution) && c.at > after && c.at <= to)
             .map(|(_, c)| c.at)
-            .find(|t| self.at(*t).is_done())
+            .find(|t| self.view(*t).is_done())
     }
 
     /// The latest instant at or before `t` at which anything about the issue

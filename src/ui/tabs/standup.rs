@@ -55,7 +55,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &
             frame,
             area,
             "Standup",
-            "No standup: sync GitHub, Jira or Slack to see what each person did, is doing and is blocked on.",
+            "No standup yet: it appears once the team's activity is read. With nothing synced, sync GitHub, Jira or Slack to see what each person did, is doing and is blocked on.",
             theme,
         );
         return;
