@@ -202,17 +202,15 @@ impl Session {
     /// audited) and the standup after a first frame, and sends them.
     async fn load_details(self, events: UnboundedSender<CockpitEvent>, service: SharedService) {
         let me = self.clone();
-        let fresh = tokio::task::spawn_blocking(
-            move || -> anyhow::Result<(CockpitData, (Activity, TeamStandup))> {
-                let now = Timestamp::now();
-                let mut snapshot = match stored_snapshot(&me.store)? {
-                    Some(s) => s,
-                    None => compute_snapshot(&me.store, &me.cfg, now)?,
-                };
-                crate::access::restrict_snapshot(&mut snapshot, &me.viewer, &me.cfg);
-                me.data(snapshot, Vec::new(), now)
-            },
-        )
+        let fresh = tokio::task::spawn_blocking(move || -> anyhow::Result<Fresh> {
+            let now = Timestamp::now();
+            let mut snapshot = match stored_snapshot(&me.store)? {
+                Some(s) => s,
+                None => compute_snapshot(&me.store, &me.cfg, now)?,
+            };
+            crate::access::restrict_snapshot(&mut snapshot, &me.viewer, &me.cfg);
+            me.data(snapshot, Vec::new(), now)
+        })
         .await;
         self.deliver(fresh, &events, &service, "the full snapshot could not be read");
     }
@@ -234,15 +232,13 @@ impl Session {
         drop(progress);
         let _ = forward.await;
         let me = self.clone();
-        let fresh = tokio::task::spawn_blocking(
-            move || -> anyhow::Result<(CockpitData, (Activity, TeamStandup))> {
-                let now = Timestamp::now();
-                me.store.purge(now, me.cfg.retention_days)?;
-                let mut snapshot = compute_snapshot(&me.store, &me.cfg, now)?;
-                super::audit_strategic_read(&me.store, &me.viewer, &me.cfg, &mut snapshot)?;
-                me.data(snapshot, reports, now)
-            },
-        )
+        let fresh = tokio::task::spawn_blocking(move || -> anyhow::Result<Fresh> {
+            let now = Timestamp::now();
+            me.store.purge(now, me.cfg.retention_days)?;
+            let mut snapshot = compute_snapshot(&me.store, &me.cfg, now)?;
+            super::audit_strategic_read(&me.store, &me.viewer, &me.cfg, &mut snapshot)?;
+            me.data(snapshot, reports, now)
+        })
         .await;
         self.deliver(fresh, &events, &service, "synced, but the snapshot failed");
     }
@@ -253,7 +249,7 @@ impl Session {
         snapshot: crate::insight::Snapshot,
         sources: Vec<crate::sync::SourceReport>,
         now: Timestamp,
-    ) -> anyhow::Result<(CockpitData, (Activity, TeamStandup))> {
+    ) -> anyhow::Result<Fresh> {
         let (activity, standup) = standup_data(&self.store, &self.cfg, now)?;
         let team = standup.team.clone();
         let data = CockpitData {
@@ -270,7 +266,7 @@ impl Session {
     /// notice starting with `failed`.
     fn deliver(
         &self,
-        fresh: Result<anyhow::Result<(CockpitData, (Activity, TeamStandup))>, tokio::task::JoinError>,
+        fresh: Result<anyhow::Result<Fresh>, tokio::task::JoinError>,
         events: &UnboundedSender<CockpitEvent>,
         service: &SharedService,
         failed: &str,
@@ -289,6 +285,9 @@ impl Session {
         let _ = events.send(event);
     }
 }
+
+/// Fresh cockpit data, and the activity and team standup drafts start from.
+type Fresh = (CockpitData, (Activity, TeamStandup));
 
 /// The standup service, once the team's activity is read (`None` before).
 type SharedService = Arc<std::sync::Mutex<Option<Service>>>;
