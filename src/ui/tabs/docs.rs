@@ -5,12 +5,12 @@
 //! pages with their age and links, and its uncovered issues.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row};
 
-use super::{count, empty, filter_note, lines_pane, no_match, pane, window, wrapped};
+use super::{count, empty, filter_note, lines_pane, list_table, no_match, pane, window, wrapped};
 use crate::analytics::docs::{DocsReport, EpicDocs};
 use crate::ui::app::{App, Tab};
 use crate::ui::text;
@@ -175,14 +175,7 @@ fn table(
     }
     header.push("Summary");
     widths.push(Constraint::Min(10));
-    let table = Table::new(body, widths)
-        .flex(Flex::Start)
-        .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
-        .block(pane(title, theme))
-        .row_highlight_style(theme.selection())
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(selected - offset));
-    frame.render_stateful_widget(table, area, &mut state);
+    list_table(frame, area, title, header, widths, body, selected - offset, theme);
 }
 
 fn detail(frame: &mut Frame, area: Rect, e: &EpicDocs, tz: &str, theme: &Theme) {

@@ -4,12 +4,12 @@
 
 use jiff::civil::Date;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, Cell, Row, Table, TableState};
+use ratatui::widgets::{Bar, BarChart, Cell, Row};
 
-use super::{count, empty, filter_note, lines_pane, no_match, pane, window, wrapped};
+use super::{count, empty, filter_note, lines_pane, list_table, no_match, pane, window, wrapped};
 use crate::insight::Snapshot;
 use crate::ui::app::{App, Tab};
 use crate::ui::text;
@@ -228,12 +228,5 @@ fn table(
         .collect();
     let mut widths = vec![Constraint::Length(name_w)];
     widths.extend(weeks.iter().map(|_| Constraint::Length(7)));
-    let table = Table::new(body, widths)
-        .flex(Flex::Start)
-        .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
-        .block(pane(title, theme))
-        .row_highlight_style(theme.selection())
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(selected - offset));
-    frame.render_stateful_widget(table, area, &mut state);
+    list_table(frame, area, title, header, widths, body, selected - offset, theme);
 }

@@ -17,9 +17,11 @@ pub mod sync;
 pub mod triage;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Flex, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use super::app::{App, Tab};
 use super::text;
@@ -49,6 +51,29 @@ pub(crate) fn filter_note(app: &App, tab: Tab) -> String {
         "" => String::new(),
         f => format!(" · /{}", text::one_line(f)),
     }
+}
+
+/// Draws a list pane: `rows` in a bordered table titled `title`, under a
+/// bold `header`, columns of `widths` packed to the left, the row at
+/// `selected` (an index into `rows`) marked `▶` and highlighted.
+pub(crate) fn list_table<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    header: impl IntoIterator<Item = impl Into<Cell<'a>>>,
+    widths: Vec<Constraint>,
+    rows: Vec<Row<'a>>,
+    selected: usize,
+    theme: &Theme,
+) {
+    let table = Table::new(rows, widths)
+        .flex(Flex::Start)
+        .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
+        .block(pane(title, theme))
+        .row_highlight_style(theme.selection())
+        .highlight_symbol("▶ ");
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
 }
 
 /// The pane saying a filter hid every row, and how to get them back.

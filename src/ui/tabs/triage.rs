@@ -4,12 +4,12 @@
 //! shows in its own line with the cursor.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{count, empty, filter_note, lines_pane, no_match, pane, window, wrapped};
+use super::{count, empty, filter_note, lines_pane, list_table, no_match, pane, window, wrapped};
 use crate::insight::triage::{points_label, reasons_phrase};
 use crate::model::TriageDecision;
 use crate::ui::app::{App, Tab, TriageRow};
@@ -251,14 +251,7 @@ fn table(
         .unwrap_or(0)
         .clamp(12, if wide { 48 } else { 34 }) as u16;
     widths.extend([Constraint::Length(why_w), Constraint::Min(10)]);
-    let table = Table::new(body, widths)
-        .flex(Flex::Start)
-        .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
-        .block(pane(title, theme))
-        .row_highlight_style(theme.selection())
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(selected - offset));
-    frame.render_stateful_widget(table, area, &mut state);
+    list_table(frame, area, title, header, widths, body, selected - offset, theme);
 }
 
 fn detail(frame: &mut Frame, area: Rect, app: &App, row: usize, theme: &Theme) {
