@@ -175,7 +175,15 @@ fn table(
     }
     header.push("Summary");
     widths.push(Constraint::Min(10));
-    list_table(frame, area, title, header, widths, body, selected - offset, theme);
+    list_table(
+        frame,
+        area,
+        title,
+        (header, widths),
+        body,
+        selected - offset,
+        theme,
+    );
 }
 
 fn detail(frame: &mut Frame, area: Rect, e: &EpicDocs, tz: &str, theme: &Theme) {

@@ -228,5 +228,13 @@ fn table(
         .collect();
     let mut widths = vec![Constraint::Length(name_w)];
     widths.extend(weeks.iter().map(|_| Constraint::Length(7)));
-    list_table(frame, area, title, header, widths, body, selected - offset, theme);
+    list_table(
+        frame,
+        area,
+        title,
+        (header, widths),
+        body,
+        selected - offset,
+        theme,
+    );
 }

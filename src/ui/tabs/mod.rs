@@ -54,14 +54,13 @@ pub(crate) fn filter_note(app: &App, tab: Tab) -> String {
 }
 
 /// Draws a list pane: `rows` in a bordered table titled `title`, under a
-/// bold `header`, columns of `widths` packed to the left, the row at
+/// bold `header`, columns of `widths` (one per header cell) packed to the left, the row at
 /// `selected` (an index into `rows`) marked `▶` and highlighted.
 pub(crate) fn list_table<'a>(
     frame: &mut Frame,
     area: Rect,
     title: &str,
-    header: impl IntoIterator<Item = impl Into<Cell<'a>>>,
-    widths: Vec<Constraint>,
+    (header, widths): (impl IntoIterator<Item = impl Into<Cell<'a>>>, Vec<Constraint>),
     rows: Vec<Row<'a>>,
     selected: usize,
     theme: &Theme,

@@ -154,7 +154,15 @@ fn table(
     }
     header.push("Note");
     widths.push(Constraint::Min(10));
-    list_table(frame, area, title, header, widths, body, selected - offset, theme);
+    list_table(
+        frame,
+        area,
+        title,
+        (header, widths),
+        body,
+        selected - offset,
+        theme,
+    );
 }
 
 fn detail(frame: &mut Frame, area: Rect, r: &PulseRow, theme: &Theme) {

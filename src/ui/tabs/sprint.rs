@@ -256,5 +256,13 @@ fn table(
             ],
         )
     };
-    list_table(frame, area, title, header, widths, body, selected - offset, theme);
+    list_table(
+        frame,
+        area,
+        title,
+        (header, widths),
+        body,
+        selected - offset,
+        theme,
+    );
 }

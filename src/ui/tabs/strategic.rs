@@ -149,7 +149,15 @@ fn table(
             Constraint::Length(7),
         ]);
     }
-    list_table(frame, area, title, header, widths, body, selected - offset, theme);
+    list_table(
+        frame,
+        area,
+        title,
+        (header, widths),
+        body,
+        selected - offset,
+        theme,
+    );
 }
 
 fn detail(frame: &mut Frame, area: Rect, p: &PersonDetail, theme: &Theme) {

@@ -251,7 +251,15 @@ fn table(
         .unwrap_or(0)
         .clamp(12, if wide { 48 } else { 34 }) as u16;
     widths.extend([Constraint::Length(why_w), Constraint::Min(10)]);
-    list_table(frame, area, title, header, widths, body, selected - offset, theme);
+    list_table(
+        frame,
+        area,
+        title,
+        (header, widths),
+        body,
+        selected - offset,
+        theme,
+    );
 }
 
 fn detail(frame: &mut Frame, area: Rect, app: &App, row: usize, theme: &Theme) {
