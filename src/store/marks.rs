@@ -4,8 +4,8 @@
 //! → sealed JSON list of [`StandupFlag`]. The whole day's list is written at
 //! once (a flag toggled off is simply absent), so the last write wins and a
 //! crash leaves the previous list whole. Kept apart from other marks (sprint
-//! triage keeps its own table). Not purged by retention: a day's list is a
-//! few hundred bytes of names and times, and is replaced, never appended.
+//! triage keeps its own table). Purged by retention once every flag of the
+//! day is older than the window (`retention`).
 //!
 //! Must not: interpret the flags (the cockpit does).
 
@@ -17,7 +17,7 @@ use super::tables::{get_keyed, put_plain_keyed};
 use super::{Store, StoreError, db_err};
 
 /// The table of standup flags.
-const STANDUP_FLAGS: &str = "standup_flags";
+pub(super) const STANDUP_FLAGS: &str = "standup_flags";
 
 /// A blocker flagged for one person in one standup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
 //! The retention purge: records (and LLM answers) whose event time is older
-//! than the retention window are deleted.
+//! than the retention window are deleted, and so are the cockpit's own notes
+//! about them: sprint triage marks made, and standup days whose blocker flags
+//! were all set, before the cut-off.
 //!
 //! Rows on days wholly before the cut-off day are removed by their day bucket
 //! alone; rows on the cut-off day itself are opened and compared to the exact
@@ -9,9 +11,10 @@ use jiff::{SignedDuration, Timestamp};
 use redb::{ReadableTable, WriteTransaction};
 use serde::Serialize;
 
+use super::marks::StandupFlag;
 use super::tables::{self, TableNames, day_of, index_key};
 use super::{Store, StoreError, db_err};
-use crate::model::{Record, RecordKind};
+use crate::model::{Record, RecordKind, TriageMark};
 
 /// What a purge removed, per kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -69,8 +72,45 @@ impl Store {
                 .map(|o| o.event_time)
         })?;
         report.removed.push(("llm_output".to_string(), n));
+        let n = self.purge_sealed(&txn, super::triage::TRIAGE_NAME, |plain| {
+            serde_json::from_slice::<TriageMark>(plain)
+                .ok()
+                .map(|m| m.at < cutoff)
+        })?;
+        report.removed.push(("triage_mark".to_string(), n));
+        let n = self.purge_sealed(&txn, super::marks::STANDUP_FLAGS, |plain| {
+            serde_json::from_slice::<Vec<StandupFlag>>(plain)
+                .ok()
+                .map(|flags| flags.iter().all(|f| f.at < cutoff))
+        })?;
+        report.removed.push(("standup_flags".to_string(), n));
         txn.commit().map_err(|e| db_err("commit")(&e))?;
         Ok(report)
+    }
+
+    /// Removes the rows of the sealed table `name` for which `expired` says
+    /// yes (a row that does not decode is kept); returns how many.
+    fn purge_sealed(
+        &self,
+        txn: &WriteTransaction,
+        name: &str,
+        expired: impl Fn(&[u8]) -> Option<bool>,
+    ) -> Result<u64, StoreError> {
+        let mut table = txn
+            .open_table(redb::TableDefinition::<&[u8], &[u8]>::new(name))
+            .map_err(|e| db_err("open table")(&e))?;
+        let mut doomed: Vec<Vec<u8>> = Vec::new();
+        for row in table.iter().map_err(|e| db_err("scan")(&e))? {
+            let (k, v) = row.map_err(|e| db_err("scan")(&e))?;
+            let plain = self.open_value(name, k.value(), v.value())?;
+            if expired(&plain) == Some(true) {
+                doomed.push(k.value().to_vec());
+            }
+        }
+        for key in &doomed {
+            table.remove(key.as_slice()).map_err(|e| db_err("purge")(&e))?;
+        }
+        Ok(doomed.len() as u64)
     }
 
     fn purge_tables(

@@ -12,7 +12,7 @@ use super::{Store, StoreError, db_err};
 use crate::model::TriageMark;
 
 /// Table name.
-const TRIAGE_NAME: &str = "triage";
+pub(super) const TRIAGE_NAME: &str = "triage";
 const TRIAGE: TableDefinition<&[u8], &[u8]> = TableDefinition::new(TRIAGE_NAME);
 
 fn row_id(sprint_id: u64, key: &str) -> String {
@@ -129,5 +129,60 @@ mod tests {
                 String::from_utf8_lossy(needle)
             );
         }
+    }
+
+    /// Retention: marks made before the cut-off go, newer ones stay; a
+    /// standup day goes once all its flags are older than the cut-off.
+    #[test]
+    fn retention_purges_old_marks_and_flag_days() {
+        use crate::store::StandupFlag;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = Store::open(&dir.path().join("s"), "s", &KeySource::ephemeral(), true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let now: jiff::Timestamp = "2026-11-29T12:00:00Z".parse().unwrap_or_else(|e| panic!("{e}"));
+        let at = |s: &str| -> jiff::Timestamp { s.parse().unwrap_or_else(|e| panic!("{e}")) };
+        // Cut-off for 14 days: 2026-11-15T12:00Z.
+        let mut old = mark("ALP-1", Some(TriageDecision::Keep), "old");
+        old.at = at("2026-11-15T11:59:59Z");
+        let mut new = mark("ALP-2", Some(TriageDecision::Split), "new");
+        new.at = at("2026-11-15T12:00:00Z");
+        for m in [&old, &new] {
+            store.put_triage_mark(m).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let flag = |t: &str| StandupFlag {
+            person: "Ines".into(),
+            by: "Greta".into(),
+            at: at(t),
+        };
+        store
+            .put_standup_flags("2026-11-02", &[flag("2026-11-02T09:00:00Z")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .put_standup_flags("2026-11-27", &[flag("2026-11-27T09:00:00Z")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let report = store.purge(now, 14).unwrap_or_else(|e| panic!("{e}"));
+        let removed = |kind: &str| report.removed.iter().find(|(k, _)| k == kind).map(|(_, n)| *n);
+        assert_eq!(removed("triage_mark"), Some(1));
+        assert_eq!(removed("standup_flags"), Some(1));
+        let keys: Vec<String> = store
+            .triage_marks()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|m| m.key)
+            .collect();
+        assert_eq!(keys, ["ALP-2"]);
+        assert!(
+            store
+                .standup_flags("2026-11-02")
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_empty()
+        );
+        assert_eq!(
+            store
+                .standup_flags("2026-11-27")
+                .unwrap_or_else(|e| panic!("{e}"))
+                .len(),
+            1
+        );
     }
 }
