@@ -16,10 +16,12 @@
 //! the last page carries the cursor. The replies of the threads a page
 //! opens, with their thread cursors, go in that page's transaction, before
 //! the page's own messages (so the history's copy of a parent wins).
-//! A channel that fails is reported and the others go on.
+//! Channels are synced [`CHANNELS_AT_ONCE`] at a time; a channel that fails
+//! is reported and the others go on.
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::{StreamExt, stream};
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -33,6 +35,10 @@ use crate::store::{Batch, Store, StoreError, Writer};
 /// How far before the channel cursor an incremental sync reads again, to see
 /// new replies on recent threads (7 days).
 pub const LOOKBACK_SECS: i64 = 7 * 24 * 3600;
+
+/// Channels synced at once (their requests interleave; each channel's own
+/// pages stay in order).
+const CHANNELS_AT_ONCE: usize = 4;
 
 /// Why a part of the Slack sync stopped.
 #[derive(Debug, thiserror::Error)]
@@ -95,20 +101,38 @@ pub async fn sync_slack(
             None
         }
     };
-    for channel in targets(&cfg.slack.channels, listed.as_deref()) {
-        let name = channel.name.as_deref();
-        let run = sync_channel(
-            store,
-            &writer,
-            client,
-            progress,
-            &channel.id,
-            name,
-            full,
-            &mut written,
-        );
-        if let Err(e) = run.await {
-            fail(format!("channel {}", channel.id), e);
+    // A few channels at once: each channel's pages and its cursor still
+    // reach the writer in order (a crash keeps a prefix of every channel),
+    // and the shared client honours Slack's `Retry-After` for all of them.
+    let writer_ref = &writer;
+    let runs: Vec<(String, Written, Result<(), Stop>)> =
+        stream::iter(targets(&cfg.slack.channels, listed.as_deref()))
+            .map(|channel| async move {
+                let mut w = Written {
+                    people: 0,
+                    messages: 0,
+                };
+                let run = sync_channel(
+                    store,
+                    writer_ref,
+                    client,
+                    progress,
+                    &channel.id,
+                    channel.name.as_deref(),
+                    full,
+                    &mut w,
+                )
+                .await;
+                (channel.id, w, run)
+            })
+            .buffered(CHANNELS_AT_ONCE)
+            .collect()
+            .await;
+    for (id, w, run) in runs {
+        written.people += w.people;
+        written.messages += w.messages;
+        if let Err(e) = run {
+            fail(format!("channel {id}"), e);
         }
     }
     if let Err(e) = writer.finish().await {
