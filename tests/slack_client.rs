@@ -340,10 +340,11 @@ async fn sync_into_a_sealed_store_then_incremental_syncs() {
     let report = sync_slack(&store, &cfg, &c, &Progress::default(), false).await;
     assert_eq!(report.error, None);
     assert_eq!(server.request_count("/api/conversations.replies"), 0);
-    assert_eq!(server.request_count("/api/users.list"), 1);
+    // The user list was read completely moments ago: due again in a day.
+    assert_eq!(server.request_count("/api/users.list"), 0);
     assert_eq!(server.request_count("/api/conversations.list"), 1);
     assert_eq!(server.request_count("/api/conversations.history"), 3);
-    assert_eq!(report.requests, 5);
+    assert_eq!(report.requests, 4);
     assert!(
         server
             .requests()
@@ -521,7 +522,17 @@ async fn demo_slack_syncs_completely_then_costs_one_request_per_scope() {
     assert_eq!(report.error, None);
     let second = server.requests().len() - before;
     eprintln!("demo slack, nothing changed: {second} requests");
-    // users.list, conversations.list, one history page per channel; no thread.
-    assert_eq!(second, 6);
+    // conversations.list, one history page per channel; no thread, and no
+    // users.list (read completely moments ago, due again in a day).
+    assert_eq!(second, 5);
+    // `full` reads the user list again.
+    let before = server.requests().len();
+    let report = sync_slack(&store, &cfg, &c, &Progress::default(), true).await;
+    assert_eq!(report.error, None);
+    let users = server.requests()[before..]
+        .iter()
+        .filter(|r| r.path == "/api/users.list")
+        .count();
+    assert_eq!(users, 1);
     assert_eq!(messages(&store).len(), parents + replies);
 }

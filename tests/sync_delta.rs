@@ -71,6 +71,15 @@ fn second_sync_with_nothing_changed() {
         "github answered other than 304"
     );
 
+    // Slack: the user list, which has no incremental form, is read once a
+    // day, not on every delta.
+    let users: Vec<String> = second
+        .iter()
+        .filter(|r| r.path.ends_with("/users.list"))
+        .map(scope_of)
+        .collect();
+    assert!(users.is_empty(), "user list read again: {users:?}");
+
     // Zoom: transcripts already stored from unchanged files are not
     // downloaded again; one listing per user is all.
     let downloads: Vec<String> = second

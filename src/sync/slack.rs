@@ -10,6 +10,10 @@
 //!   reply count) when its replies were written; replies are fetched again
 //!   only when the parent shows a newer one.
 //!
+//! - `slack:users` holds when the user list was last read completely; Slack
+//!   offers no incremental `users.list`, so it is read again once a day
+//!   ([`USERS_EVERY_HOURS`]) or on `sync --full`, not on every delta.
+//!
 //! History arrives newest first, so the channel cursor can only move once the
 //! walk is complete: every page is written in its own transaction (records
 //! are keyed by `channel/ts`, so re-writing after a crash never doubles), and
@@ -35,6 +39,12 @@ use crate::store::{Batch, Store, StoreError, Writer};
 /// How far before the channel cursor an incremental sync reads again, to see
 /// new replies on recent threads (7 days).
 pub const LOOKBACK_SECS: i64 = 7 * 24 * 3600;
+
+/// Cursor scope holding when the user list was last read completely (UTC).
+const USERS_SCOPE: &str = "slack:users";
+/// `users.list` has no incremental form: the whole list is read again at
+/// most this often (hours), or on `sync --full`.
+const USERS_EVERY_HOURS: i64 = 24;
 
 /// Channels synced at once (their requests interleave; each channel's own
 /// pages stay in order).
@@ -90,8 +100,14 @@ pub async fn sync_slack(
             return finished(progress, client, &written, errors);
         }
     };
-    if let Err(e) = sync_users(&writer, store.site(), client, progress, &mut written).await {
-        fail("users".into(), e);
+    match users_due(store, full, Timestamp::now()) {
+        Ok(false) => {}
+        Ok(true) => {
+            if let Err(e) = sync_users(&writer, store.site(), client, progress, &mut written).await {
+                fail("users".into(), e);
+            }
+        }
+        Err(e) => fail("users".into(), e.into()),
     }
 
     let listed = match client.channels().await {
@@ -186,6 +202,18 @@ fn targets(configured: &[String], listed: Option<&[Channel]>) -> Vec<Channel> {
         .collect()
 }
 
+/// Whether the user list is due at `now`: always with `full`, else when
+/// it was last read completely [`USERS_EVERY_HOURS`] or more ago (or never).
+fn users_due(store: &Store, full: bool, now: Timestamp) -> Result<bool, StoreError> {
+    if full {
+        return Ok(true);
+    }
+    let last = store
+        .cursor(USERS_SCOPE)?
+        .and_then(|c| c.parse::<Timestamp>().ok());
+    Ok(last.is_none_or(|t| now.duration_since(t) >= jiff::SignedDuration::from_hours(USERS_EVERY_HOURS)))
+}
+
 async fn sync_users(
     writer: &Writer,
     site: &str,
@@ -211,6 +239,11 @@ async fn sync_users(
         let n = records.len();
         let mut batch = Batch::new();
         batch.extend(records);
+        let last = !matches!(page.next, Some(PageNext::Cursor(_)));
+        if last {
+            // The whole list is read: the next read is due a day from now.
+            batch.set_cursor(USERS_SCOPE, now.to_string());
+        }
         writer.send(batch).await?;
         written.people += n;
         progress.send(SyncEvent::Page {
