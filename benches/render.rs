@@ -32,7 +32,7 @@
 //! store, read the stored first frame, build the `App`, render — with a store
 //! of 1,000,000 records against one of 10,000, in the same run. Goals: under
 //! 150 ms, and 1M/10k at most 1.3. The two stores are generated once into
-//! `target/bench-stores/ttff-v1/` (the 1M store takes a few minutes) and
+//! `target/bench-stores/ttff-v2/` (the 1M store takes a few minutes) and
 //! reused; `TTFF_RECORDS` (env, default 1000000) sets the large size.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -495,7 +495,7 @@ mod ttff {
     use jiff::{SignedDuration, Timestamp};
 
     /// Bump when the generated stores change shape.
-    const VERSION: &str = "ttff-v1";
+    const VERSION: &str = "ttff-v2";
     const SMALL: usize = 10_000;
     const GOAL: Duration = Duration::from_millis(150);
     const PEOPLE: usize = 40;

@@ -69,7 +69,8 @@ impl Snapshot {
     /// issue lists and events, velocity keys, meeting and commit ids, the
     /// per-pull-request flow rows and stale list (their counts stay in
     /// `merged_prs`, `stale_open_prs`, …), workload keys, knowledge commits
-    /// and reviewed pull requests, pulse figures' items.
+    /// and reviewed pull requests, pulse figures' items, and the sprint triage
+    /// list (`None`).
     pub fn first_frame(&self) -> Snapshot {
         let mut s = self.clone();
         s.strip_details();
@@ -130,5 +131,8 @@ impl Snapshot {
         if let Some(p) = &mut self.pulse {
             strip_pulse(p);
         }
+        // The triage list is items through and through (one row per at-risk
+        // issue): it comes with the full snapshot, read just after.
+        self.triage = None;
     }
 }

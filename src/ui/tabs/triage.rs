@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             frame,
             area,
             "Sprint triage",
-            "No triage list in this snapshot: sync Jira to see the active sprints' at-risk issues.",
+            "No triage list yet: it comes with the full snapshot, read just after the cockpit opens. With nothing synced, sync Jira to see the active sprints' at-risk issues.",
             theme,
         );
         return;
