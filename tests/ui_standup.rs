@@ -10,13 +10,12 @@
 #[path = "fixtures/llm/mock.rs"]
 mod mock;
 
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use async_cockpit::access::Viewer;
 use async_cockpit::commands::cockpit_service;
-use async_cockpit::commands::{compute_snapshot, sync_all};
+use async_cockpit::commands::{compute_snapshot, demo_config, demo_dir, sync_all};
 use async_cockpit::config::{Config, StandupOrder};
 use async_cockpit::insight::standup::Activity;
 use async_cockpit::replay::{ReplayOptions, ReplayServer};
@@ -41,33 +40,6 @@ struct Demo {
     data: CockpitData,
 }
 
-fn demo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo")
-}
-
-fn demo_config(base: &str) -> Config {
-    let path = demo_dir().join("config.toml");
-    let mut cfg = Config::from_toml(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
-    cfg.github.base_url = base.to_string();
-    cfg.jira.base_url = base.to_string();
-    cfg.slack.base_url = format!("{base}/api");
-    cfg.zoom.base_url = format!("{base}/v2");
-    cfg.zoom.oauth_url = base.to_string();
-    cfg.confluence.base_url = format!("{base}/wiki");
-    for env in [
-        &mut cfg.github.token_env,
-        &mut cfg.jira.token_env,
-        &mut cfg.slack.token_env,
-        &mut cfg.confluence.token_env,
-        &mut cfg.zoom.account_id_env,
-        &mut cfg.zoom.client_id_env,
-        &mut cfg.zoom.client_secret_env,
-    ] {
-        env.clear();
-    }
-    cfg
-}
-
 /// The demo synced once per test binary (on its own runtime).
 fn demo() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
@@ -83,7 +55,7 @@ fn build() -> Demo {
             let server = ReplayServer::start(&demo_dir(), ReplayOptions { now: Some(now) })
                 .await
                 .unwrap();
-            let mut cfg = demo_config(&server.base_url());
+            let mut cfg = demo_config(&demo_dir(), &server.base_url()).unwrap();
             cfg.standup.slack_channel = "C08MRDY7A2K".into();
             let dir = tempfile::tempdir().unwrap();
             let store = Store::open(&dir.path().join("demo"), "demo", &KeySource::ephemeral(), true).unwrap();
