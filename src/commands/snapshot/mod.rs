@@ -368,12 +368,36 @@ impl PulseParts {
         flow: true,
         weeks: true,
     };
+    /// Nothing (the pulse in the snapshot is kept as it is).
+    pub(crate) const NONE: PulseParts = PulseParts {
+        flow: false,
+        weeks: false,
+    };
 }
 
 /// Pulse and cards, which read across the families already in `s`, and the
 /// record counts. The pulse parts not in `parts` are kept from `s.pulse`
 /// (when it has one); the result equals [`pulse`] over the families in `s`.
 pub(crate) fn finish(s: &mut Snapshot, inp: &Inputs, parts: PulseParts) {
+    refresh_pulse(s, parts);
+    s.cards = cards(&CardInputs {
+        sprints: &inp.sprints,
+        items: &inp.items,
+        health: &s.sprint_health,
+        blockers: s.blockers.as_ref(),
+        flow: s.flow.as_ref(),
+        docs: s.docs.as_ref(),
+        knowledge: &s.knowledge,
+        now: s.as_of,
+    });
+    s.counts.clone_from(&inp.counts);
+}
+
+/// The pulse of `s` brought up to date with the families in `s`: the parts
+/// in `parts` computed again, the others kept (a snapshot without a pulse,
+/// or with one of other options, gets a whole new one). The result equals
+/// [`pulse`] over the families in `s`.
+pub(crate) fn refresh_pulse(s: &mut Snapshot, parts: PulseParts) {
     let min = MIN_GROUP_SIZE;
     let previous = s
         .pulse
@@ -416,18 +440,7 @@ pub(crate) fn finish(s: &mut Snapshot, inp: &Inputs, parts: PulseParts) {
             )
         }
     };
-    s.cards = cards(&CardInputs {
-        sprints: &inp.sprints,
-        items: &inp.items,
-        health: &s.sprint_health,
-        blockers: s.blockers.as_ref(),
-        flow: s.flow.as_ref(),
-        docs: s.docs.as_ref(),
-        knowledge: &s.knowledge,
-        now: s.as_of,
-    });
     s.pulse = Some(team_pulse);
-    s.counts.clone_from(&inp.counts);
 }
 
 /// The snapshot from its families of figures, finished ([`finish`]).

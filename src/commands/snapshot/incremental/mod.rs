@@ -14,17 +14,54 @@
 //! family. The result equals [`super::compute`] over the same records
 //! (`tests/props_incremental.rs` checks it on random deltas).
 //!
+//! Each family keeps its own cache (`issues.rs`, `flows.rs`, `meetings.rs`)
+//! and is handed the [`Delta`]: the position of every changed record and the
+//! version it replaced, so a cache can take back what the old version
+//! contributed and add what the new one does.
+//!
 //! Owns: the cache and its invalidation. Must not: do I/O or define metrics.
 
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
-use super::{
-    Context, Inputs, PulseParts, decision_figures, finish, flow_figures, issue_figures, meeting_figures,
-};
+use super::{Context, Inputs, PulseParts, decision_figures, finish};
 use crate::config::Config;
 use crate::insight::{KindCount, Snapshot};
-use crate::model::{Record, RecordKind, Source};
+use crate::model::{
+    Commit, Meeting, Message, Page, PullRequest, Record, RecordKind, Review, Source, Sprint, Transcript,
+    WorkItem,
+};
+
+mod flows;
+mod issues;
+mod meetings;
+
+/// One changed record: its position in its list of [`Inputs`] and the
+/// version it replaced (`None` when it is new).
+#[derive(Debug, Clone)]
+#[allow(dead_code, reason = "read by the family caches as they become incremental")]
+pub(crate) struct Change<T> {
+    /// Position of the new version in its list of [`Inputs`].
+    pub(crate) at: usize,
+    /// The version it replaced, if any.
+    pub(crate) old: Option<T>,
+}
+
+/// Every record changed since the last snapshot, by kind, in the order the
+/// changes were applied (a record changed twice appears twice; its first
+/// `old` is the version the caches saw).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Delta {
+    pub(crate) sprints: Vec<Change<Sprint>>,
+    pub(crate) items: Vec<Change<WorkItem>>,
+    pub(crate) meetings: Vec<Change<Meeting>>,
+    pub(crate) prs: Vec<Change<PullRequest>>,
+    pub(crate) reviews: Vec<Change<Review>>,
+    pub(crate) commits: Vec<Change<Commit>>,
+    pub(crate) messages: Vec<Change<Message>>,
+    pub(crate) pages: Vec<Change<Page>>,
+    pub(crate) transcripts: Vec<Change<Transcript>>,
+}
 
 /// Which families a delta made stale.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,6 +107,17 @@ pub struct IncrementalSnapshot {
     /// The last snapshot computed; `None` until the first.
     last: Option<Snapshot>,
     stale: Stale,
+    /// Changes since the last snapshot.
+    delta: Delta,
+    /// Each family's cache, built with the last full computation.
+    caches: Option<Caches>,
+}
+
+/// The families' caches.
+struct Caches {
+    issues: issues::IssueCache,
+    flows: flows::FlowCache,
+    meetings: meetings::MeetingCache,
 }
 
 fn key_of(r: &Record) -> (RecordKind, Source, String) {
@@ -77,16 +125,22 @@ fn key_of(r: &Record) -> (RecordKind, Source, String) {
     (r.kind(), m.source, m.source_id.clone())
 }
 
-/// Replaces the record at `at` of a list, or appends it; returns its position.
-fn upsert<T>(list: &mut Vec<T>, at: Option<usize>, value: T) -> usize {
+/// Replaces the record at `at` of a list, or appends it; notes the change.
+fn upsert<T>(list: &mut Vec<T>, at: Option<usize>, value: T, changes: &mut Vec<Change<T>>) -> usize {
     match at.filter(|i| *i < list.len()) {
         Some(i) => {
-            list[i] = value;
+            let old = std::mem::replace(&mut list[i], value);
+            changes.push(Change {
+                at: i,
+                old: Some(old),
+            });
             i
         }
         None => {
             list.push(value);
-            list.len() - 1
+            let at = list.len() - 1;
+            changes.push(Change { at, old: None });
+            at
         }
     }
 }
@@ -140,6 +194,8 @@ impl IncrementalSnapshot {
             index,
             last: None,
             stale: Stale::ALL,
+            delta: Delta::default(),
+            caches: None,
         }
     }
 
@@ -157,16 +213,17 @@ impl IncrementalSnapshot {
             let kind = key.0;
             let at = self.index.get(&key).copied();
             let inp = &mut self.inputs;
+            let d = &mut self.delta;
             let pos = match rec {
-                Record::Sprint(x) => upsert(&mut inp.sprints, at, x),
-                Record::WorkItem(x) => upsert(&mut inp.items, at, x),
-                Record::Meeting(x) => upsert(&mut inp.meetings, at, x),
-                Record::PullRequest(x) => upsert(&mut inp.prs, at, x),
-                Record::Review(x) => upsert(&mut inp.reviews, at, x),
-                Record::Commit(x) => upsert(&mut inp.commits, at, x),
-                Record::Message(x) => upsert(&mut inp.messages, at, x),
-                Record::Page(x) => upsert(&mut inp.pages, at, x),
-                Record::Transcript(x) => upsert(&mut inp.transcripts, at, x),
+                Record::Sprint(x) => upsert(&mut inp.sprints, at, x, &mut d.sprints),
+                Record::WorkItem(x) => upsert(&mut inp.items, at, x, &mut d.items),
+                Record::Meeting(x) => upsert(&mut inp.meetings, at, x, &mut d.meetings),
+                Record::PullRequest(x) => upsert(&mut inp.prs, at, x, &mut d.prs),
+                Record::Review(x) => upsert(&mut inp.reviews, at, x, &mut d.reviews),
+                Record::Commit(x) => upsert(&mut inp.commits, at, x, &mut d.commits),
+                Record::Message(x) => upsert(&mut inp.messages, at, x, &mut d.messages),
+                Record::Page(x) => upsert(&mut inp.pages, at, x, &mut d.pages),
+                Record::Transcript(x) => upsert(&mut inp.transcripts, at, x, &mut d.transcripts),
                 Record::Person(_) => 0,
             };
             if at.is_none() {
@@ -192,37 +249,69 @@ impl IncrementalSnapshot {
         self.stale = Stale::ALL;
     }
 
-    /// The snapshot as of `now`: the stale families computed again, the
-    /// others reused, pulse and cards re-assembled. The first call, a new
-    /// `now` or a new configuration computes everything ([`super::compute`]).
+    /// The snapshot as of `now`: the stale families brought up to date
+    /// from their caches and the delta, the others reused, cards
+    /// re-assembled. The first call, a new `now` or a new configuration
+    /// computes everything and rebuilds the caches.
     pub fn snapshot(&mut self, now: Timestamp) -> &Snapshot {
-        let inp = &self.inputs;
-        let stale = self.stale;
-        self.stale = Stale::default();
-        let snap = match self.last.take() {
-            Some(mut snap) if snap.as_of == now && stale != Stale::ALL => {
+        let stale = std::mem::take(&mut self.stale);
+        let delta = std::mem::take(&mut self.delta);
+        let snap = match (self.last.take(), self.caches.as_mut()) {
+            (Some(mut snap), Some(caches)) if snap.as_of == now && stale != Stale::ALL => {
+                let inp = &self.inputs;
                 let cx = Context::new(inp, &self.cfg, now);
                 if stale.issues {
-                    issue_figures(inp, &cx).put(&mut snap);
+                    caches.issues.update(inp, &cx, &delta, &mut snap);
                 }
                 if stale.flows {
-                    flow_figures(inp, &cx).put(&mut snap);
+                    caches.flows.update(inp, &cx, &delta, &mut snap);
                 }
                 if stale.meetings {
-                    meeting_figures(inp, &cx).put(&mut snap);
+                    caches.meetings.update(inp, &cx, &delta, &mut snap);
                 }
                 if stale.decisions {
                     snap.decisions = decision_figures(inp, &cx);
                 }
-                let parts = PulseParts {
-                    flow: stale.flows,
-                    weeks: stale.meetings,
-                };
-                finish(&mut snap, inp, parts);
+                // The caches keep their own parts of the pulse.
+                finish(&mut snap, inp, PulseParts::NONE);
                 snap
             }
-            _ => super::compute(inp, &self.cfg, now),
+            _ => {
+                let (snap, caches) = full(&self.inputs, &self.cfg, now);
+                self.caches = Some(caches);
+                snap
+            }
         };
         self.last.insert(snap)
     }
+}
+
+/// Every family computed from scratch with its cache (the issue family on
+/// this thread, the others on a scoped second one, as [`super::compute`]).
+fn full(inp: &Inputs, cfg: &Config, now: Timestamp) -> (Snapshot, Caches) {
+    let cx = Context::new(inp, cfg, now);
+    let ((issue_cache, issue_figs), ((flow_cache, flow_figs), (meeting_cache, meeting_figs), found)) =
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                (
+                    flows::FlowCache::build(inp, &cx),
+                    meetings::MeetingCache::build(inp, &cx),
+                    decision_figures(inp, &cx),
+                )
+            });
+            let issues = issues::IssueCache::build(inp, &cx);
+            match other.join() {
+                Ok(rest) => (issues, rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+    let snap = super::assemble(inp, cfg, now, issue_figs, flow_figs, meeting_figs, found);
+    (
+        snap,
+        Caches {
+            issues: issue_cache,
+            flows: flow_cache,
+            meetings: meeting_cache,
+        },
+    )
 }
