@@ -214,3 +214,39 @@ fn a_delta_replaces_records_by_identity_and_counts_new_ones() {
     assert_eq!(inc.inputs().items.len(), before + 1);
     assert_eq!(count(&inc), counted + 1);
 }
+
+/// Deltas of one kind at a time, many rounds each: the family caches'
+/// incremental paths (not their from-scratch fallbacks) must agree with the
+/// full recompute round after round.
+#[test]
+fn single_kind_deltas_agree_round_after_round() {
+    let (records, cfg) = common::demo_records();
+    let now = records.iter().map(|r| r.meta().event_time).max().unwrap() + SignedDuration::from_hours(1);
+    for (seed, kind) in [
+        RecordKind::WorkItem,
+        RecordKind::PullRequest,
+        RecordKind::Review,
+        RecordKind::Commit,
+        RecordKind::Meeting,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut rng = Rng::new(100 + seed as u64);
+        let mut inc = IncrementalSnapshot::new(inputs(&records), cfg.clone());
+        inc.snapshot(now);
+        let pool: Vec<&Record> = records.iter().filter(|r| r.kind() == kind).collect();
+        let mut n = 0;
+        for round in 0..8 {
+            let delta: Vec<Record> = (0..1 + rng.below(40))
+                .map(|_| {
+                    n += 1;
+                    mutate(pool[rng.below(pool.len() as u64) as usize], &mut rng, n)
+                })
+                .collect();
+            inc.apply(delta);
+            let expected = compute(inc.inputs(), &cfg, now);
+            assert_eq!(*inc.snapshot(now), expected, "{kind:?}, round {round}");
+        }
+    }
+}

@@ -188,12 +188,28 @@ pub fn blockers_of(
     let histories = by_key;
     let mut ordered: Vec<&IssueHistory<'_>> = histories.values().copied().collect();
     ordered.sort_unstable_by_key(|h| h.item.key.as_str());
-    let mut all = Vec::new();
-    for h in ordered {
-        all.extend(jira_blockers(h, &histories, as_of, opts));
-    }
+    let jira = ordered
+        .into_iter()
+        .flat_map(|h| jira_blockers(h, &histories, as_of, opts));
+    let mut slack = slack_reports(messages, as_of, opts);
+    resolve_slack(&mut slack, &histories, as_of);
+    report_from(jira, slack, as_of, since, opts)
+}
+
+/// The report from the Jira blockers (in key order) and the Slack ones
+/// ([`slack_reports`] resolved by [`resolve_slack`]): Slack reports still
+/// unresolved and younger than the threshold are listed apart; open
+/// blockers by start, resolved ones (since `since`) by resolution.
+pub(crate) fn report_from(
+    jira: impl Iterator<Item = Blocker>,
+    slack: Vec<Blocker>,
+    as_of: Timestamp,
+    since: Timestamp,
+    opts: &BlockerOptions,
+) -> BlockerReport {
+    let mut all: Vec<Blocker> = jira.collect();
     let mut below = Vec::new();
-    for b in slack_blockers(messages, &histories, as_of, opts) {
+    for b in slack {
         if b.resolved_at.is_none() && b.age_hours < opts.slack_threshold_hours {
             below.push(b.source_id);
         } else {
@@ -216,6 +232,15 @@ pub fn blockers_of(
         resolved,
         slack_below_threshold: below,
     }
+}
+
+/// The keys of the issues `item` has ever been "blocked by" (its blocked-by
+/// links, current or removed): its Jira blockers read their histories.
+pub(crate) fn linked_keys(item: &WorkItem, opts: &BlockerOptions) -> Vec<String> {
+    link_spans(item, &opts.blocked_by_relations)
+        .into_iter()
+        .map(|l| l.other)
+        .collect()
 }
 
 /// A blocked-by link's lifetime: (other key, added at or None = always, removed at).
@@ -271,7 +296,7 @@ fn link_spans(item: &WorkItem, relations: &[String]) -> Vec<LinkSpan> {
     spans
 }
 
-fn jira_blockers(
+pub(crate) fn jira_blockers(
     h: &IssueHistory<'_>,
     all: &FxHashMap<&str, &IssueHistory<'_>>,
     as_of: Timestamp,
@@ -477,12 +502,9 @@ fn is_human(m: &Message) -> bool {
             .is_none_or(|s| matches!(s, "thread_broadcast" | "me_message" | "file_share"))
 }
 
-fn slack_blockers(
-    messages: &[Message],
-    issues: &FxHashMap<&str, &IssueHistory<'_>>,
-    as_of: Timestamp,
-    opts: &BlockerOptions,
-) -> Vec<Blocker> {
+/// The Slack threads reporting a blocker, each resolved by its thread
+/// saying so (not yet by the linked issue moving: [`resolve_slack`]).
+pub(crate) fn slack_reports(messages: &[Message], as_of: Timestamp, opts: &BlockerOptions) -> Vec<Blocker> {
     let mut threads: BTreeMap<(&str, &str), Vec<&Message>> = BTreeMap::new();
     for m in messages
         .iter()
@@ -526,7 +548,18 @@ fn slack_blockers(
         }
         out.extend(cur);
     }
-    for b in &mut out {
+    out
+}
+
+/// Resolves Slack reports earlier (or at all) when the issue they name
+/// moves (`issues`: every issue by key, or at least those the reports
+/// name), and sets their age.
+pub(crate) fn resolve_slack(
+    out: &mut [Blocker],
+    issues: &FxHashMap<&str, &IssueHistory<'_>>,
+    as_of: Timestamp,
+) {
+    for b in out.iter_mut() {
         // The linked issue moving can resolve it earlier (or at all).
         let end = b.resolved_at.unwrap_or(as_of);
         let mut jira_end: Option<(Timestamp, String)> = None;
@@ -552,7 +585,6 @@ fn slack_blockers(
         }
         b.age_hours = hours(b.since, b.resolved_at.unwrap_or(as_of));
     }
-    out
 }
 
 /// The first status change of `h` in `(after, to]`.

@@ -43,6 +43,7 @@
 //! - **At risk** (active sprints): see [`Risk`].
 
 pub mod history;
+pub(crate) mod patch;
 mod risk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -520,8 +521,14 @@ fn sum(points: impl Iterator<Item = Option<f64>>) -> f64 {
 
 /// Totals and the completed list from the events (after the count-once pass).
 fn totals(h: &mut SprintHealth) {
+    event_sums(h);
+    h.completed = completed_list(&h.events);
+}
+
+/// Added, removed and completed points from the events (summed in event
+/// order), and the say/do ratio.
+fn event_sums(h: &mut SprintHealth) {
     let (mut added, mut removed, mut completed) = (0.0, 0.0, 0.0);
-    let mut done: BTreeMap<String, IssuePoints> = BTreeMap::new();
     for e in &h.events {
         let p = e.points;
         match e.kind {
@@ -529,35 +536,68 @@ fn totals(h: &mut SprintHealth) {
             EventKind::Removed | EventKind::ClosedNotCompleted | EventKind::CompletedAgain => removed += p,
             EventKind::EstimateChanged if p >= 0.0 => added += p,
             EventKind::EstimateChanged => removed -= p,
-            EventKind::Completed => {
-                completed += p;
-                done.insert(
-                    e.key.clone(),
-                    IssuePoints {
-                        key: e.key.clone(),
-                        points: e.estimated.then_some(p),
-                    },
-                );
-            }
-            EventKind::Uncompleted => {
-                completed -= p;
-                done.remove(&e.key);
-            }
+            EventKind::Completed => completed += p,
+            EventKind::Uncompleted => completed -= p,
             EventKind::LeftAfterDone => {
                 completed -= p;
                 removed += p;
-                done.remove(&e.key);
             }
         }
-    }
-    for e in h.events.iter().filter(|e| e.kind == EventKind::CompletedAgain) {
-        done.remove(&e.key);
     }
     h.added_points = added;
     h.removed_points = removed;
     h.completed_points = completed;
-    h.completed = done.into_values().collect();
     h.say_do_ratio = (h.committed_points > 0.0).then(|| h.completed_points / h.committed_points);
+}
+
+/// The issues whose completion stands after the events (each at the
+/// estimate of its last completion), by key. Per key: the list for a subset
+/// of keys is the subset of the list.
+fn completed_list(events: &[SprintEvent]) -> Vec<IssuePoints> {
+    let mut done: BTreeMap<&str, IssuePoints> = BTreeMap::new();
+    for e in events {
+        match e.kind {
+            EventKind::Completed => {
+                done.insert(
+                    &e.key,
+                    IssuePoints {
+                        key: e.key.clone(),
+                        points: e.estimated.then_some(e.points),
+                    },
+                );
+            }
+            EventKind::Uncompleted | EventKind::LeftAfterDone => {
+                done.remove(e.key.as_str());
+            }
+            _ => {}
+        }
+    }
+    for e in events.iter().filter(|e| e.kind == EventKind::CompletedAgain) {
+        done.remove(e.key.as_str());
+    }
+    done.into_values().collect()
+}
+
+/// The count-once rule for one ledger, sprints taken by close: an issue
+/// already counted by an earlier-closing sprint (in `counted`, issue id →
+/// sprint id) turns its completion here into `completed_again`.
+fn count_once(l: &mut Ledger, counted: &mut BTreeMap<String, u64>) {
+    for (id, key) in &l.completed_ids {
+        if let Some(first) = counted.get(id) {
+            if let Some(e) = l
+                .health
+                .events
+                .iter_mut()
+                .rev()
+                .find(|e| e.key == *key && e.kind == EventKind::Completed)
+            {
+                e.kind = EventKind::CompletedAgain;
+                e.detail = Some(first.to_string());
+            }
+        } else {
+            counted.insert(id.clone(), l.health.id);
+        }
+    }
 }
 
 /// Health of every sprint started by `as_of`, ordered by board, then start,
@@ -629,22 +669,7 @@ pub fn sprint_health_of(
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
     for i in order {
         let l = &mut ledgers[i];
-        for (id, key) in &l.completed_ids {
-            if let Some(first) = counted.get(id) {
-                if let Some(e) = l
-                    .health
-                    .events
-                    .iter_mut()
-                    .rev()
-                    .find(|e| e.key == *key && e.kind == EventKind::Completed)
-                {
-                    e.kind = EventKind::CompletedAgain;
-                    e.detail = Some(first.to_string());
-                }
-            } else {
-                counted.insert(id.clone(), l.health.id);
-            }
-        }
+        count_once(l, &mut counted);
         totals(&mut l.health);
         if l.health.state == SprintState::Active {
             l.health.risk = Some(risk(&l.health, cal, as_of, opts.risk_tolerance));

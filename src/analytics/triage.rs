@@ -25,7 +25,9 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::blockers::BlockerReport;
+use rustc_hash::FxHashMap;
+
+use super::blockers::{Blocker, BlockerReport};
 use super::sprint::{IssueHistory, JiraFields, SprintHealth, StatusMap};
 use crate::model::{Sprint, SprintState, WorkItem};
 
@@ -165,112 +167,163 @@ pub struct TriageInputs<'a> {
     pub unestimated_excluded_types: &'a [String],
 }
 
+/// What every triage row of one evaluation reads besides its own issue.
+pub(crate) struct TriageCx<'a> {
+    sprint_of: BTreeMap<u64, &'a Sprint>,
+    /// Open blockers by the key they name.
+    blockers: FxHashMap<&'a str, Vec<&'a Blocker>>,
+    statuses: &'a StatusMap,
+    fields: &'a JiraFields,
+    unestimated_excluded_types: &'a [String],
+    as_of: Timestamp,
+    params: &'a TriageParams,
+}
+
+impl<'a> TriageCx<'a> {
+    /// The context of one evaluation: `statuses` is the status map of all
+    /// the issues.
+    pub(crate) fn new(
+        inp: &TriageInputs<'a>,
+        statuses: &'a StatusMap,
+        as_of: Timestamp,
+        params: &'a TriageParams,
+    ) -> TriageCx<'a> {
+        let mut blockers: FxHashMap<&'a str, Vec<&'a Blocker>> = FxHashMap::default();
+        for b in inp.blockers.map(|r| r.open.as_slice()).unwrap_or_default() {
+            if let Some(k) = b.key.as_deref() {
+                blockers.entry(k).or_default().push(b);
+            }
+        }
+        TriageCx {
+            sprint_of: inp.sprints.iter().map(|s| (s.id, s)).collect(),
+            blockers,
+            statuses,
+            fields: inp.fields,
+            unestimated_excluded_types: inp.unestimated_excluded_types,
+            as_of,
+            params,
+        }
+    }
+
+    /// The triage row of `item`, open in the active sprint `h`, or `None`
+    /// when no reason puts it at risk (definitions in the module doc).
+    pub(crate) fn item(&self, h: &SprintHealth, item: &WorkItem) -> Option<TriageItem> {
+        let (as_of, params) = (self.as_of, self.params);
+        let idle = SignedDuration::from_secs_f64(params.idle_days.max(0.0) * 86_400.0);
+        let hist = IssueHistory::new(item, self.fields, self.statuses);
+        let state = hist.at(as_of);
+        let last = hist.last_activity(as_of);
+        let idle_days = (as_of - last).as_secs_f64().max(0.0) / 86_400.0;
+        let earlier: Vec<&Sprint> = hist
+            .sprints_ever()
+            .into_iter()
+            .filter(|id| *id != h.id)
+            .filter_map(|id| self.sprint_of.get(&id).copied())
+            .filter(|s| s.board_id == h.board_id && s.start.is_some_and(|t| t < h.start))
+            .collect();
+        let open_blockers: &[&Blocker] = self
+            .blockers
+            .get(item.key.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let excluded = self
+            .unestimated_excluded_types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&item.issue_type));
+        let mut reasons = Vec::new();
+        if !open_blockers.is_empty() || state.flagged {
+            reasons.push(TriageReason::Blocked);
+        }
+        if as_of - last > idle {
+            reasons.push(TriageReason::NoMovement);
+        }
+        if earlier.len() >= params.carried_over_min.max(1) {
+            reasons.push(TriageReason::CarriedOver);
+        }
+        if state.points.is_none() && !excluded {
+            reasons.push(TriageReason::Unestimated);
+        }
+        if state.assignee.is_none() {
+            reasons.push(TriageReason::Unassigned);
+        }
+        if state.points.is_some_and(|p| p > params.oversized_points) {
+            reasons.push(TriageReason::Oversized);
+        }
+        if reasons.is_empty() {
+            return None;
+        }
+        let mut earlier = earlier;
+        earlier.sort_by_key(|s| (s.start, s.id));
+        let mut blocked_by = Vec::new();
+        let mut links = vec![item.url.clone()];
+        for b in open_blockers {
+            let mut line = b.reasons.join("; ");
+            let by: Vec<&str> = b
+                .blocking_keys
+                .iter()
+                .map(String::as_str)
+                .filter(|k| *k != item.key)
+                .collect();
+            if !by.is_empty() {
+                line.push_str(&format!(" (by {})", by.join(", ")));
+            }
+            blocked_by.push(line);
+            links.extend(b.url.iter().cloned());
+        }
+        if blocked_by.is_empty() && state.flagged {
+            blocked_by.push("flagged as an impediment".into());
+        }
+        links.retain(|l| !l.is_empty());
+        links.dedup();
+        Some(TriageItem {
+            sprint_id: h.id,
+            key: item.key.clone(),
+            summary: item.summary.clone(),
+            issue_type: item.issue_type.clone(),
+            status: state.status.clone(),
+            assignee: state.assignee.clone(),
+            points: state.points,
+            last_change: last,
+            idle_days,
+            earlier_sprints: earlier.iter().map(|s| s.name.clone()).collect(),
+            reasons,
+            blocked_by,
+            links,
+            parent_key: item.parent_key.clone(),
+        })
+    }
+}
+
+/// The active sprints of `health`, by start (the order of the report).
+fn active_sprints(health: &[SprintHealth]) -> Vec<&SprintHealth> {
+    let mut active: Vec<&SprintHealth> = health.iter().filter(|h| h.state == SprintState::Active).collect();
+    active.sort_by_key(|h| (h.start, h.id));
+    active
+}
+
 /// The triage lists at `as_of` (definitions in the module doc).
 pub fn triage(inp: &TriageInputs<'_>, as_of: Timestamp, params: &TriageParams) -> TriageReport {
     let statuses = StatusMap::from_items(inp.items);
-    let by_key: BTreeMap<&str, &WorkItem> = inp.items.iter().map(|i| (i.key.as_str(), i)).collect();
-    let sprint_of: BTreeMap<u64, &Sprint> = inp.sprints.iter().map(|s| (s.id, s)).collect();
-    let mut active: Vec<&SprintHealth> = inp
-        .health
-        .iter()
-        .filter(|h| h.state == SprintState::Active)
-        .collect();
-    active.sort_by_key(|h| (h.start, h.id));
-    let idle = SignedDuration::from_secs_f64(params.idle_days.max(0.0) * 86_400.0);
-    let sprints = active
+    triage_with(inp, &statuses, as_of, params)
+}
+
+/// [`triage`] with the status map of all the issues already built.
+pub fn triage_with(
+    inp: &TriageInputs<'_>,
+    statuses: &StatusMap,
+    as_of: Timestamp,
+    params: &TriageParams,
+) -> TriageReport {
+    let by_key: FxHashMap<&str, &WorkItem> = inp.items.iter().map(|i| (i.key.as_str(), i)).collect();
+    let cx = TriageCx::new(inp, statuses, as_of, params);
+    let sprints = active_sprints(inp.health)
         .into_iter()
         .map(|h| {
             let mut items: Vec<TriageItem> = h
                 .remaining
                 .iter()
                 .filter_map(|r| by_key.get(r.key.as_str()))
-                .filter_map(|item| {
-                    let hist = IssueHistory::new(item, inp.fields, &statuses);
-                    let state = hist.at(as_of);
-                    let last = hist.last_activity(as_of);
-                    let idle_days = (as_of - last).as_secs_f64().max(0.0) / 86_400.0;
-                    let earlier: Vec<&Sprint> = hist
-                        .sprints_ever()
-                        .into_iter()
-                        .filter(|id| *id != h.id)
-                        .filter_map(|id| sprint_of.get(&id).copied())
-                        .filter(|s| s.board_id == h.board_id && s.start.is_some_and(|t| t < h.start))
-                        .collect();
-                    let open_blockers: Vec<_> = inp
-                        .blockers
-                        .map(|b| {
-                            b.open
-                                .iter()
-                                .filter(|b| b.key.as_deref() == Some(item.key.as_str()))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let excluded = inp
-                        .unestimated_excluded_types
-                        .iter()
-                        .any(|t| t.eq_ignore_ascii_case(&item.issue_type));
-                    let mut reasons = Vec::new();
-                    if !open_blockers.is_empty() || state.flagged {
-                        reasons.push(TriageReason::Blocked);
-                    }
-                    if as_of - last > idle {
-                        reasons.push(TriageReason::NoMovement);
-                    }
-                    if earlier.len() >= params.carried_over_min.max(1) {
-                        reasons.push(TriageReason::CarriedOver);
-                    }
-                    if state.points.is_none() && !excluded {
-                        reasons.push(TriageReason::Unestimated);
-                    }
-                    if state.assignee.is_none() {
-                        reasons.push(TriageReason::Unassigned);
-                    }
-                    if state.points.is_some_and(|p| p > params.oversized_points) {
-                        reasons.push(TriageReason::Oversized);
-                    }
-                    if reasons.is_empty() {
-                        return None;
-                    }
-                    let mut earlier = earlier;
-                    earlier.sort_by_key(|s| (s.start, s.id));
-                    let mut blocked_by = Vec::new();
-                    let mut links = vec![item.url.clone()];
-                    for b in &open_blockers {
-                        let mut line = b.reasons.join("; ");
-                        let by: Vec<&str> = b
-                            .blocking_keys
-                            .iter()
-                            .map(String::as_str)
-                            .filter(|k| *k != item.key)
-                            .collect();
-                        if !by.is_empty() {
-                            line.push_str(&format!(" (by {})", by.join(", ")));
-                        }
-                        blocked_by.push(line);
-                        links.extend(b.url.iter().cloned());
-                    }
-                    if blocked_by.is_empty() && state.flagged {
-                        blocked_by.push("flagged as an impediment".into());
-                    }
-                    links.retain(|l| !l.is_empty());
-                    links.dedup();
-                    Some(TriageItem {
-                        sprint_id: h.id,
-                        key: item.key.clone(),
-                        summary: item.summary.clone(),
-                        issue_type: item.issue_type.clone(),
-                        status: state.status.clone(),
-                        assignee: state.assignee.clone(),
-                        points: state.points,
-                        last_change: last,
-                        idle_days,
-                        earlier_sprints: earlier.iter().map(|s| s.name.clone()).collect(),
-                        reasons,
-                        blocked_by,
-                        links,
-                        parent_key: item.parent_key.clone(),
-                    })
-                })
+                .filter_map(|item| cx.item(h, item))
                 .collect();
             items.sort_by(|a, b| a.key.cmp(&b.key));
             SprintTriage {
@@ -287,4 +340,39 @@ pub fn triage(inp: &TriageInputs<'_>, as_of: Timestamp, params: &TriageParams) -
         params: *params,
         sprints,
     }
+}
+
+/// Brings `report` (as [`triage_with`] returned it for the same clock and
+/// parameters) up to date after the issues holding `keys` changed, or the
+/// open blockers naming them did: their rows are computed again and merged
+/// by key, the other rows kept. `items_of` gives the issue now holding a key
+/// (the last one, as [`triage_with`] reads them). Returns `false` when the
+/// active sprints no longer match the report's (the caller computes it from
+/// scratch).
+pub(crate) fn patch_triage<'a>(
+    report: &mut TriageReport,
+    inp: &TriageInputs<'a>,
+    cx: &TriageCx<'_>,
+    keys: &rustc_hash::FxHashSet<&str>,
+    items_of: impl Fn(&str) -> Option<&'a WorkItem>,
+) -> bool {
+    let active = active_sprints(inp.health);
+    if active.len() != report.sprints.len() {
+        return false;
+    }
+    for (h, t) in active.into_iter().zip(report.sprints.iter_mut()) {
+        if h.id != t.sprint_id || h.name != t.name || h.board_id != t.board_id {
+            return false;
+        }
+        let add: Vec<TriageItem> = h
+            .remaining
+            .iter()
+            .filter(|r| keys.contains(r.key.as_str()))
+            .filter_map(|r| items_of(&r.key))
+            .filter_map(|item| cx.item(h, item))
+            .collect();
+        super::sprint::patch::merge_sorted(&mut t.items, keys, |x| &x.key, add, |a, b| a.key.cmp(&b.key));
+        t.open_issues = h.remaining.len();
+    }
+    true
 }

@@ -188,8 +188,12 @@ pub fn velocity_of(sprints: &[Sprint], histories: &[IssueHistory<'_>]) -> Vec<Sp
 }
 
 fn velocity_from(health: &[SprintHealth]) -> Vec<SprintVelocity> {
-    velocity_rows(health)
-        .into_iter()
+    sprint_velocity(velocity_rows(health))
+}
+
+/// The Sprint tab's shape of velocity rows (same order, same figures).
+pub fn sprint_velocity(rows: Vec<VelocityRow>) -> Vec<SprintVelocity> {
+    rows.into_iter()
         .map(|r| SprintVelocity {
             id: r.id,
             board_id: r.board_id,

@@ -110,39 +110,86 @@ pub fn workload_of(
     capacity: Capacity,
     opts: &SprintOptions,
 ) -> Workload {
-    let mut rows: BTreeMap<Option<&str>, PersonLoad> = BTreeMap::new();
-    for hist in histories
+    let parts: Vec<LoadPart> = histories
         .iter()
-        .filter(|h| h.item.created <= as_of && !h.item.issue_type.eq_ignore_ascii_case("Epic"))
-    {
-        let item = hist.item;
-        let st = hist.view(as_of);
-        if sprint_id.is_some_and(|id| !st.sprints.contains(&id)) {
-            continue;
-        }
-        let open = !st.is_done();
-        let counts = open || (sprint_id.is_some() && st.is_completed(&opts.not_completed_resolutions));
-        if !counts {
-            continue;
-        }
-        let row = rows.entry(st.assignee).or_insert_with(|| PersonLoad {
-            assignee: st.assignee.map(str::to_string),
-            ..PersonLoad::default()
-        });
-        let p = st.points_or_zero();
+        .filter_map(|h| load_part(h, sprint_id, as_of, opts))
+        .collect();
+    workload_from(parts.iter(), sprint_id, as_of, capacity)
+}
+
+/// What one issue adds to its assignee's row ([`load_part`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LoadPart {
+    assignee: Option<String>,
+    key: String,
+    points: f64,
+    open: bool,
+    unestimated: bool,
+    wip: bool,
+}
+
+/// What the issue of `hist` adds to the workload at `as_of`, if it is in
+/// scope (created by then, not an epic, in the sprint when there is one,
+/// open — or completed, for a sprint).
+pub(crate) fn load_part(
+    hist: &IssueHistory<'_>,
+    sprint_id: Option<u64>,
+    as_of: Timestamp,
+    opts: &SprintOptions,
+) -> Option<LoadPart> {
+    let item = hist.item;
+    if item.created > as_of || item.issue_type.eq_ignore_ascii_case("Epic") {
+        return None;
+    }
+    let st = hist.view(as_of);
+    if sprint_id.is_some_and(|id| !st.sprints.contains(&id)) {
+        return None;
+    }
+    let open = !st.is_done();
+    let counts = open || (sprint_id.is_some() && st.is_completed(&opts.not_completed_resolutions));
+    if !counts {
+        return None;
+    }
+    Some(LoadPart {
+        assignee: st.assignee.map(str::to_string),
+        key: item.key.clone(),
+        points: st.points_or_zero(),
+        open,
+        unestimated: st.points.is_none(),
+        wip: st.category == StatusCategory::InProgress,
+    })
+}
+
+/// The workload from the issues' parts, summed in the order given (the
+/// order of the issues).
+pub(crate) fn workload_from<'a>(
+    parts: impl Iterator<Item = &'a LoadPart>,
+    sprint_id: Option<u64>,
+    as_of: Timestamp,
+    capacity: Capacity,
+) -> Workload {
+    let mut rows: BTreeMap<Option<&str>, PersonLoad> = BTreeMap::new();
+    for part in parts {
+        let row = rows
+            .entry(part.assignee.as_deref())
+            .or_insert_with(|| PersonLoad {
+                assignee: part.assignee.clone(),
+                ..PersonLoad::default()
+            });
+        let p = part.points;
         row.assigned_issues += 1;
         row.assigned_points += p;
-        if open {
+        if part.open {
             row.open_issues += 1;
             row.open_points += p;
-            row.open_keys.push(item.key.clone());
-            if st.points.is_none() {
+            row.open_keys.push(part.key.clone());
+            if part.unestimated {
                 row.unestimated_open_issues += 1;
             }
-            if st.category == StatusCategory::InProgress {
+            if part.wip {
                 row.wip_issues += 1;
                 row.wip_points += p;
-                row.wip_keys.push(item.key.clone());
+                row.wip_keys.push(part.key.clone());
             }
         }
     }

@@ -11,28 +11,26 @@ use rustc_hash::FxHashMap;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::access::MIN_GROUP_SIZE;
-use crate::analytics::blockers::{BlockerOptions, BlockerReport, blockers, blockers_of};
-use crate::analytics::burndown::{Burndown, burndown};
+use crate::analytics::blockers::BlockerReport;
+use crate::analytics::burndown::Burndown;
 use crate::analytics::calendar::Calendar;
 use crate::analytics::decisions::{Decision, decisions};
-use crate::analytics::docs::{DocsReport, docs};
+use crate::analytics::docs::DocsReport;
 use crate::analytics::flow::{FlowMetrics, FlowParams, Window, flow};
 use crate::analytics::focus::{FocusParams, PersonWeek, person_weeks_from};
 use crate::analytics::knowledge::{AreaKnowledge, KnowledgeParams, knowledge};
+use crate::analytics::meetings;
 use crate::analytics::meetings::{MeetingWeek, StretchRef};
 use crate::analytics::pulse::{PulseParams, area_pulse, flow_pulse, pulse, week_pulses};
-use crate::analytics::sprint::{
-    IssueHistory, JiraFields, SprintHealth, SprintOptions, StatusMap, sprint_health_of,
-};
-use crate::analytics::triage::{TriageInputs, TriageParams, TriageReport, triage};
+use crate::analytics::sprint::{JiraFields, SprintHealth, SprintOptions};
+use crate::analytics::triage::TriageReport;
 use crate::analytics::velocity::{SprintVelocity, VelocityRow};
-use crate::analytics::workload::{Capacity, Workload, workload_of};
-use crate::analytics::{meetings, velocity};
+use crate::analytics::workload::Workload;
 use crate::config::{AnalyticsConfig, Config};
 use crate::identity::Directory;
 use crate::insight::{CardInputs, KindCount, Snapshot, cards};
 use crate::model::{
-    Commit, Meeting, Message, Page, PullRequest, Record, Review, Sprint, SprintState, Transcript, WorkItem,
+    Commit, Meeting, Message, Page, PullRequest, Record, Review, Sprint, Transcript, WorkItem,
 };
 use crate::store::{Store, StoreError};
 
@@ -131,14 +129,14 @@ fn named_stretches<'a>(list: &'a [Meeting], dir: &'a Directory) -> BTreeMap<Stri
 /// Figures fed by sprints, issues, messages and pages.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct IssueFigures {
-    health: Vec<SprintHealth>,
-    burndowns: Vec<Burndown>,
-    workload: Workload,
-    blockers: BlockerReport,
-    docs: DocsReport,
-    velocity: Vec<SprintVelocity>,
-    rows: Vec<VelocityRow>,
-    triage: TriageReport,
+    pub(crate) health: Vec<SprintHealth>,
+    pub(crate) burndowns: Vec<Burndown>,
+    pub(crate) workload: Workload,
+    pub(crate) blockers: BlockerReport,
+    pub(crate) docs: DocsReport,
+    pub(crate) velocity: Vec<SprintVelocity>,
+    pub(crate) rows: Vec<VelocityRow>,
+    pub(crate) triage: TriageReport,
 }
 
 /// Figures fed by pull requests, reviews and commits.
@@ -191,80 +189,11 @@ impl Context {
     }
 }
 
-/// Sprint health, burndowns, workload, blockers, docs and velocity.
+/// Sprint health, burndowns, workload, blockers, docs, velocity and
+/// triage (computed by the issue family's cache builder, see
+/// `incremental/issues.rs`, so the full and incremental paths share it).
 pub(crate) fn issue_figures(inp: &Inputs, cx: &Context) -> IssueFigures {
-    let (now, since, cal, opts) = (cx.now, cx.since, &cx.cal, &cx.opts);
-    // Every issue's changelog indexed once, shared by the sprint, workload,
-    // blocker and velocity figures.
-    let statuses = StatusMap::from_items(&inp.items);
-    let histories: Vec<IssueHistory<'_>> = inp
-        .items
-        .iter()
-        .map(|i| IssueHistory::new(i, &opts.fields, &statuses))
-        .collect();
-    let health = sprint_health_of(&inp.sprints, &histories, cal, now, opts);
-    let burndowns = health
-        .iter()
-        .filter(|h| h.state == SprintState::Active)
-        .map(|h| burndown(h, cal))
-        .collect();
-    let active = health
-        .iter()
-        .filter(|h| h.state == SprintState::Active)
-        .max_by_key(|h| h.start);
-    let load = workload_of(
-        &histories,
-        active.map(|h| h.id),
-        now,
-        Capacity::SplitCommitted(active.map_or(0.0, |h| h.committed_points)),
-        opts,
-    );
-    let blocker_opts = BlockerOptions {
-        slack_threshold_hours: f64::from(cx.limits.blocker_threshold_hours),
-        ..BlockerOptions::default()
-    };
-    let blocked = if blocker_opts.fields == opts.fields {
-        blockers_of(&histories, &inp.messages, now, since, &blocker_opts)
-    } else {
-        blockers(&inp.items, &inp.messages, now, since, &blocker_opts)
-    };
-    let triage_report = triage(
-        &TriageInputs {
-            sprints: &inp.sprints,
-            items: &inp.items,
-            health: &health,
-            blockers: Some(&blocked),
-            fields: &opts.fields,
-            unestimated_excluded_types: &opts.unestimated_excluded_types,
-        },
-        now,
-        &TriageParams::default(),
-    );
-    let doc_report = docs(
-        &inp.items,
-        &inp.pages,
-        now,
-        since,
-        cx.limits.stale_doc_days,
-        &opts.fields,
-    );
-    // The Sprint tab's velocity reads the default fields (see `velocity`).
-    let velocity = if opts.fields == JiraFields::default() {
-        velocity::velocity_of(&inp.sprints, &histories)
-    } else {
-        velocity::velocity(&inp.sprints, &inp.items)
-    };
-    let rows = velocity::velocity_rows(&health);
-    IssueFigures {
-        health,
-        burndowns,
-        workload: load,
-        blockers: blocked,
-        docs: doc_report,
-        velocity,
-        rows,
-        triage: triage_report,
-    }
+    incremental::issue_family(inp, cx).1
 }
 
 /// Pull-request flow and knowledge coverage.

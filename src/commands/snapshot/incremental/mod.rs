@@ -36,6 +36,8 @@ mod flows;
 mod issues;
 mod meetings;
 
+pub(crate) use issues::issue_family;
+
 /// One changed record: its position in its list of [`Inputs`] and the
 /// version it replaced (`None` when it is new).
 #[derive(Debug, Clone)]
