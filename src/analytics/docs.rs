@@ -190,13 +190,26 @@ pub fn docs(
     fields: &JiraFields,
 ) -> DocsReport {
     let statuses = StatusMap::from_items(items);
+    docs_with(items, pages, &statuses, as_of, since, stale_after_days, fields)
+}
+
+/// [`docs`] with the status map of all the issues already built.
+pub fn docs_with(
+    items: &[WorkItem],
+    pages: &[Page],
+    statuses: &StatusMap,
+    as_of: Timestamp,
+    since: Timestamp,
+    stale_after_days: u32,
+    fields: &JiraFields,
+) -> DocsReport {
     let pages = PageIndex::new(pages.iter().filter(|p| p.created <= as_of).collect());
     let stale_secs = f64::from(stale_after_days) * 86_400.0;
     // Open children at `as_of`, by parent key.
     let mut children: BTreeMap<&str, Vec<&WorkItem>> = BTreeMap::new();
     for c in items.iter().filter(|c| c.created <= as_of) {
         if let Some(parent) = c.parent_key.as_deref()
-            && !IssueHistory::new(c, fields, &statuses).view(as_of).is_done()
+            && !IssueHistory::new(c, fields, statuses).view(as_of).is_done()
         {
             children.entry(parent).or_default().push(c);
         }
@@ -206,7 +219,7 @@ pub fn docs(
         .iter()
         .filter(|i| i.issue_type.eq_ignore_ascii_case("Epic") && i.created <= as_of)
     {
-        let eh = IssueHistory::new(e, fields, &statuses);
+        let eh = IssueHistory::new(e, fields, statuses);
         let mut open_children: Vec<&WorkItem> = children.get(e.key.as_str()).cloned().unwrap_or_default();
         open_children.sort_by(|a, b| a.key.cmp(&b.key));
         let touched = eh.last_activity(as_of) >= since;

@@ -60,14 +60,26 @@ pub struct Card {
     pub evidence: Vec<Evidence>,
 }
 
+/// Evidence lines listed per card at most (the rest is counted in one line;
+/// the card's title has the total).
+const EVIDENCE_MAX: usize = 15;
+
 fn evidence(items: &[&WorkItem]) -> Vec<Evidence> {
-    items
+    let mut out: Vec<Evidence> = items
         .iter()
+        .take(EVIDENCE_MAX)
         .map(|i| Evidence {
             label: format!("{} {}", i.key, i.summary),
             url: Some(i.url.clone()),
         })
-        .collect()
+        .collect();
+    if items.len() > EVIDENCE_MAX {
+        out.push(Evidence {
+            label: format!("… and {} more", items.len() - EVIDENCE_MAX),
+            url: None,
+        });
+    }
+    out
 }
 
 fn fmt_points(p: f64) -> String {
@@ -185,7 +197,7 @@ pub fn cards(inp: &CardInputs<'_>) -> Vec<Card> {
                     .into(),
             evidence: open
                 .iter()
-                .take(15)
+                .take(EVIDENCE_MAX)
                 .map(|x| Evidence {
                     label: format!(
                         "{} — {} ({:.0} h)",
@@ -228,7 +240,7 @@ pub fn cards(inp: &CardInputs<'_>) -> Vec<Card> {
                 evidence: f
                     .stale_prs
                     .iter()
-                    .take(15)
+                    .take(EVIDENCE_MAX)
                     .map(|p| Evidence {
                         label: format!("{}#{} {}", p.pr.repo, p.pr.number, p.title),
                         url: Some(p.url.clone()),
@@ -248,7 +260,7 @@ pub fn cards(inp: &CardInputs<'_>) -> Vec<Card> {
                 evidence: f
                     .merged_without_review_prs
                     .iter()
-                    .take(15)
+                    .take(EVIDENCE_MAX)
                     .map(|p| Evidence {
                         label: format!("{}#{}", p.repo, p.number),
                         url: None,

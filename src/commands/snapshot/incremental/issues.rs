@@ -16,7 +16,8 @@
 //!   one of those changed.
 //! - Triage rows are patched for the changed keys and the keys whose open
 //!   blockers may have changed.
-//! - Documentation coverage is computed again (it is cheap).
+//! - Documentation coverage is computed again when a changed issue is an
+//!   epic or has a parent (no other issue feeds it).
 //!
 //! A changed sprint, message or page, a status map that changed, or a patch
 //! the sprints no longer fit (a sprint started, the active sprint changed)
@@ -34,7 +35,7 @@ use crate::analytics::blockers::{
     Blocker, BlockerOptions, jira_blockers, linked_keys, report_from, resolve_slack, slack_reports,
 };
 use crate::analytics::burndown::burndown;
-use crate::analytics::docs::docs;
+use crate::analytics::docs::docs_with;
 use crate::analytics::sprint::patch::patch_sprint_health;
 use crate::analytics::sprint::{IssueHistory, SprintHealth, StatusMap, sprint_health_of};
 use crate::analytics::triage::{TriageCx, TriageInputs, TriageParams, patch_triage, triage_with};
@@ -170,9 +171,10 @@ pub(crate) fn issue_family(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigu
         now,
         &TriageParams::default(),
     );
-    let doc_report = docs(
+    let doc_report = docs_with(
         &inp.items,
         &inp.pages,
+        &statuses,
         now,
         since,
         cx.limits.stale_doc_days,
@@ -414,14 +416,23 @@ impl IssueCache {
             return false;
         }
         snap.burndowns = burndowns(health, cx);
-        snap.docs = Some(docs(
-            &inp.items,
-            &inp.pages,
-            now,
-            since,
-            cx.limits.stale_doc_days,
-            &opts.fields,
-        ));
+        // Only epics and issues with a parent feed documentation coverage.
+        let feeds_docs = |w: &WorkItem| w.parent_key.is_some() || w.issue_type.eq_ignore_ascii_case("Epic");
+        if delta
+            .items
+            .iter()
+            .any(|c| c.old.as_ref().is_some_and(feeds_docs) || inp.items.get(c.at).is_some_and(feeds_docs))
+        {
+            snap.docs = Some(docs_with(
+                &inp.items,
+                &inp.pages,
+                statuses,
+                now,
+                since,
+                cx.limits.stale_doc_days,
+                &opts.fields,
+            ));
+        }
         snap.sprints = velocity::velocity_rows(health);
         snap.velocity = velocity::sprint_velocity(snap.sprints.clone());
         snap.workload = Some(workload);
