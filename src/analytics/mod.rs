@@ -15,6 +15,7 @@ pub mod focus;
 pub mod knowledge;
 pub mod meetings;
 pub mod pulse;
+pub(crate) mod recycle;
 pub mod sprint;
 pub mod triage;
 pub mod velocity;

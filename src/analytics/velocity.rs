@@ -19,6 +19,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
+use super::recycle::fill_strings;
 use super::sprint::{
     DEFAULT_NOT_COMPLETED, IssueHistory, SprintHealth, SprintOptions, sprint_health, sprint_health_of,
 };
@@ -70,6 +71,13 @@ pub struct VelocityRow {
 
 /// Velocity rows of the given sprint healths, ordered by board then start.
 pub fn velocity_rows(health: &[SprintHealth]) -> Vec<VelocityRow> {
+    velocity_rows_recycled(health, Vec::new())
+}
+
+/// [`velocity_rows`], reusing the key lists of `recycle` (earlier rows) for
+/// the rows of the same sprints; values never depend on it.
+pub(crate) fn velocity_rows_recycled(health: &[SprintHealth], recycle: Vec<VelocityRow>) -> Vec<VelocityRow> {
+    let mut old: BTreeMap<u64, VelocityRow> = recycle.into_iter().map(|r| (r.id, r)).collect();
     let mut sorted: Vec<&SprintHealth> = health.iter().collect();
     sorted.sort_by_key(|h| (h.board_id, h.start, h.id));
     let mut history: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
@@ -82,7 +90,7 @@ pub fn velocity_rows(health: &[SprintHealth]) -> Vec<VelocityRow> {
                 let tail = &past[past.len().saturating_sub(3)..];
                 tail.iter().sum::<f64>() / tail.len() as f64
             });
-            VelocityRow {
+            let mut row = VelocityRow {
                 id: h.id,
                 board_id: h.board_id,
                 name: h.name.clone(),
@@ -97,10 +105,28 @@ pub fn velocity_rows(health: &[SprintHealth]) -> Vec<VelocityRow> {
                 unestimated_issues: h.unestimated_issues,
                 say_do_ratio: h.say_do_ratio,
                 rolling_mean_3_points: rolling,
-                completed_keys: h.completed.iter().map(|i| i.key.clone()).collect(),
-                committed_keys: h.committed.iter().map(|i| i.key.clone()).collect(),
-                carried_over_keys: h.carried_over.iter().map(|i| i.key.clone()).collect(),
+                completed_keys: Vec::new(),
+                committed_keys: Vec::new(),
+                carried_over_keys: Vec::new(),
+            };
+            if let Some(o) = old.remove(&h.id) {
+                row.completed_keys = o.completed_keys;
+                row.committed_keys = o.committed_keys;
+                row.carried_over_keys = o.carried_over_keys;
             }
+            fill_strings(
+                &mut row.completed_keys,
+                h.completed.iter().map(|i| i.key.as_str()),
+            );
+            fill_strings(
+                &mut row.committed_keys,
+                h.committed.iter().map(|i| i.key.as_str()),
+            );
+            fill_strings(
+                &mut row.carried_over_keys,
+                h.carried_over.iter().map(|i| i.key.as_str()),
+            );
+            row
         })
         .collect()
 }
@@ -189,6 +215,40 @@ pub fn velocity_of(sprints: &[Sprint], histories: &[IssueHistory<'_>]) -> Vec<Sp
 
 fn velocity_from(health: &[SprintHealth]) -> Vec<SprintVelocity> {
     sprint_velocity(velocity_rows(health))
+}
+
+/// [`sprint_velocity`] from borrowed rows, reusing the key lists of
+/// `recycle` (earlier velocity) for the same sprints.
+pub(crate) fn sprint_velocity_recycled(
+    rows: &[VelocityRow],
+    recycle: Vec<SprintVelocity>,
+) -> Vec<SprintVelocity> {
+    let mut old: BTreeMap<u64, SprintVelocity> = recycle.into_iter().map(|v| (v.id, v)).collect();
+    rows.iter()
+        .map(|r| {
+            let (mut completed_keys, mut planned_keys) = old
+                .remove(&r.id)
+                .map(|v| (v.completed_keys, v.planned_keys))
+                .unwrap_or_default();
+            fill_strings(&mut completed_keys, r.completed_keys.iter().map(String::as_str));
+            fill_strings(&mut planned_keys, r.committed_keys.iter().map(String::as_str));
+            SprintVelocity {
+                id: r.id,
+                board_id: r.board_id,
+                name: r.name.clone(),
+                state: r.state,
+                start: Some(r.start),
+                close: Some(r.close),
+                planned_points: r.committed_points,
+                completed_points: r.completed_points,
+                say_do_ratio: r.say_do_ratio,
+                unestimated_issues: r.unestimated_issues,
+                rolling_mean_3: r.rolling_mean_3_points,
+                completed_keys,
+                planned_keys,
+            }
+        })
+        .collect()
 }
 
 /// The Sprint tab's shape of velocity rows (same order, same figures).

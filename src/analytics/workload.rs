@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::recycle::fill_strings;
 use super::sprint::{IssueHistory, SprintOptions, StatusMap};
 use crate::model::{StatusCategory, WorkItem};
 
@@ -114,7 +115,7 @@ pub fn workload_of(
         .iter()
         .filter_map(|h| load_part(h, sprint_id, as_of, opts))
         .collect();
-    workload_from(parts.iter(), sprint_id, as_of, capacity)
+    workload_from(parts.iter(), sprint_id, as_of, capacity, None)
 }
 
 /// What one issue adds to its assignee's row ([`load_part`]).
@@ -161,41 +162,59 @@ pub(crate) fn load_part(
 }
 
 /// The workload from the issues' parts, summed in the order given (the
-/// order of the issues).
+/// order of the issues). The key lists of `recycle` (an earlier workload)
+/// are reused for the same assignees' rows; values never depend on it.
 pub(crate) fn workload_from<'a>(
     parts: impl Iterator<Item = &'a LoadPart>,
     sprint_id: Option<u64>,
     as_of: Timestamp,
     capacity: Capacity,
+    recycle: Option<Workload>,
 ) -> Workload {
-    let mut rows: BTreeMap<Option<&str>, PersonLoad> = BTreeMap::new();
+    // Rows with their keys borrowed; the key lists are filled at the end.
+    let mut rows: BTreeMap<Option<&str>, (PersonLoad, Vec<&str>, Vec<&str>)> = BTreeMap::new();
     for part in parts {
-        let row = rows
-            .entry(part.assignee.as_deref())
-            .or_insert_with(|| PersonLoad {
+        let (row, open_keys, wip_keys) = rows.entry(part.assignee.as_deref()).or_insert_with(|| {
+            let row = PersonLoad {
                 assignee: part.assignee.clone(),
                 ..PersonLoad::default()
-            });
+            };
+            (row, Vec::new(), Vec::new())
+        });
         let p = part.points;
         row.assigned_issues += 1;
         row.assigned_points += p;
         if part.open {
             row.open_issues += 1;
             row.open_points += p;
-            row.open_keys.push(part.key.clone());
+            open_keys.push(&part.key);
             if part.unestimated {
                 row.unestimated_open_issues += 1;
             }
             if part.wip {
                 row.wip_issues += 1;
                 row.wip_points += p;
-                row.wip_keys.push(part.key.clone());
+                wip_keys.push(&part.key);
             }
         }
     }
-    let mut unassigned = rows.remove(&None).unwrap_or_default();
-    unassigned.open_keys.sort();
-    unassigned.wip_keys.sort();
+    let mut old: BTreeMap<Option<String>, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    if let Some(w) = recycle {
+        for r in w.people.into_iter().chain(std::iter::once(w.unassigned)) {
+            old.insert(r.assignee, (r.open_keys, r.wip_keys));
+        }
+    }
+    let mut finish = |(mut row, mut open, mut wip): (PersonLoad, Vec<&str>, Vec<&str>)| {
+        open.sort_unstable();
+        wip.sort_unstable();
+        let (open_keys, wip_keys) = old.remove(&row.assignee).unwrap_or_default();
+        row.open_keys = open_keys;
+        row.wip_keys = wip_keys;
+        fill_strings(&mut row.open_keys, open);
+        fill_strings(&mut row.wip_keys, wip);
+        row
+    };
+    let unassigned = rows.remove(&None).map(&mut finish).unwrap_or_default();
     let people_count = rows.len();
     let per_person = match capacity {
         Capacity::PerPerson(c) => Some(c),
@@ -204,9 +223,8 @@ pub(crate) fn workload_from<'a>(
     };
     let people = rows
         .into_values()
-        .map(|mut r| {
-            r.open_keys.sort();
-            r.wip_keys.sort();
+        .map(|r| {
+            let mut r = finish(r);
             r.capacity_points = per_person;
             r.load_ratio = per_person.filter(|c| *c > 0.0).map(|c| r.assigned_points / c);
             r.over_capacity = r.load_ratio.is_some_and(|x| x > 1.0);

@@ -131,7 +131,7 @@ pub(crate) fn issue_family(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigu
         .iter()
         .map(|h| load_part(h, load_sprint, now, opts))
         .collect();
-    let workload = workload_from(load.iter().flatten(), load_sprint, now, capacity(active));
+    let workload = workload_from(load.iter().flatten(), load_sprint, now, capacity(active), None);
     // Blockers: Jira ones by key, Slack ones resolved by the issues they name.
     let bopts = blocker_options(cx);
     let all = by_last_key(&histories);
@@ -183,7 +183,7 @@ pub(crate) fn issue_family(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigu
     // The Sprint tab's velocity is the velocity rows of this same sprint
     // health: the configured fields and options, as of `now`.
     let rows = velocity::velocity_rows(&health);
-    let velocity = velocity::sprint_velocity(rows.clone());
+    let velocity = velocity::sprint_velocity_recycled(&rows, Vec::new());
     let figures = IssueFigures {
         burndowns: burndowns(&health, cx),
         health,
@@ -347,6 +347,7 @@ impl IssueCache {
             self.load_sprint,
             now,
             capacity(active),
+            snap.workload.take(),
         );
         // Jira blockers of the changed keys and of the keys linked to them.
         let mut redo: FxHashSet<&str> = keys.clone();
@@ -433,8 +434,8 @@ impl IssueCache {
                 &opts.fields,
             ));
         }
-        snap.sprints = velocity::velocity_rows(health);
-        snap.velocity = velocity::sprint_velocity(snap.sprints.clone());
+        snap.sprints = velocity::velocity_rows_recycled(health, std::mem::take(&mut snap.sprints));
+        snap.velocity = velocity::sprint_velocity_recycled(&snap.sprints, std::mem::take(&mut snap.velocity));
         snap.workload = Some(workload);
         snap.blockers = Some(blocked);
         true
