@@ -161,6 +161,9 @@ pub(crate) fn load_part(
     })
 }
 
+/// A row being summed, with its open and in-progress keys borrowed.
+type RowWithKeys<'a> = (PersonLoad, Vec<&'a str>, Vec<&'a str>);
+
 /// The workload from the issues' parts, summed in the order given (the
 /// order of the issues). The key lists of `recycle` (an earlier workload)
 /// are reused for the same assignees' rows; values never depend on it.
@@ -172,7 +175,7 @@ pub(crate) fn workload_from<'a>(
     recycle: Option<Workload>,
 ) -> Workload {
     // Rows with their keys borrowed; the key lists are filled at the end.
-    let mut rows: BTreeMap<Option<&str>, (PersonLoad, Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    let mut rows: BTreeMap<Option<&str>, RowWithKeys<'_>> = BTreeMap::new();
     for part in parts {
         let (row, open_keys, wip_keys) = rows.entry(part.assignee.as_deref()).or_insert_with(|| {
             let row = PersonLoad {
@@ -204,7 +207,7 @@ pub(crate) fn workload_from<'a>(
             old.insert(r.assignee, (r.open_keys, r.wip_keys));
         }
     }
-    let mut finish = |(mut row, mut open, mut wip): (PersonLoad, Vec<&str>, Vec<&str>)| {
+    let mut finish = |(mut row, mut open, mut wip): RowWithKeys<'_>| {
         open.sort_unstable();
         wip.sort_unstable();
         let (open_keys, wip_keys) = old.remove(&row.assignee).unwrap_or_default();
