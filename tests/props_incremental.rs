@@ -250,3 +250,67 @@ fn single_kind_deltas_agree_round_after_round() {
         }
     }
 }
+
+/// A delta holding only the *blocking* issue of an "is blocked by" link
+/// (marked done) must end the blocked issue's blocker too, and a delta
+/// holding only an issue a Slack report names must re-resolve that report:
+/// the incremental recompute follows links and mentions, not only the
+/// changed issues.
+#[test]
+fn completing_a_blocking_issue_updates_the_issues_it_blocks() {
+    let (records, cfg) = common::demo_records();
+    let now = records.iter().map(|r| r.meta().event_time).max().unwrap() + SignedDuration::from_hours(1);
+    let items: Vec<&async_cockpit::model::WorkItem> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::WorkItem(w) => Some(w),
+            _ => None,
+        })
+        .collect();
+    let full = compute(&inputs(&records), &cfg, now);
+    let blockers = full.blockers.as_ref().unwrap();
+    // Keys that block another issue through a link, and keys Slack names.
+    let mut blocking: Vec<String> = blockers
+        .open
+        .iter()
+        .flat_map(|b| {
+            b.blocking_keys
+                .iter()
+                .filter(|k| Some(*k) != b.key.as_ref())
+                .cloned()
+        })
+        .collect();
+    blocking.sort();
+    blocking.dedup();
+    assert!(
+        !blocking.is_empty(),
+        "the demo has issues blocked by other issues or named in Slack"
+    );
+    let mut moved = 0;
+    for key in blocking.iter().take(6) {
+        let Some(w) = items.iter().find(|w| &w.key == key) else {
+            continue;
+        };
+        let mut done = (*w).clone();
+        done.status = "Done".into();
+        done.status_category = StatusCategory::Done;
+        done.resolution = Some("Done".into());
+        done.changelog.push(async_cockpit::model::FieldChange {
+            at: now - SignedDuration::from_mins(30),
+            author: None,
+            field: "status".into(),
+            from: None,
+            to: None,
+            from_string: Some(w.status.clone()),
+            to_string: Some("Done".into()),
+        });
+        let mut inc = IncrementalSnapshot::new(inputs(&records), cfg.clone());
+        inc.snapshot(now);
+        inc.apply([Record::WorkItem(done)]);
+        let expected = compute(inc.inputs(), &cfg, now);
+        let got = inc.snapshot(now).clone();
+        assert_eq!(got, expected, "{key} done");
+        moved += usize::from(got.blockers != full.blockers);
+    }
+    assert!(moved > 0, "completing a blocking issue changed some blocker");
+}
