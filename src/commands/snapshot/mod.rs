@@ -267,12 +267,24 @@ pub(crate) fn issue_figures(inp: &Inputs, cx: &Context) -> IssueFigures {
     }
 }
 
-/// Pull-request flow and knowledge coverage.
-pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
-    let flow_params = FlowParams {
+/// The flow options of a computation.
+pub(crate) fn flow_params(cx: &Context) -> FlowParams {
+    FlowParams {
         bots: cx.bots.clone(),
         stale_after_days: cx.limits.stale_pr_days,
-    };
+    }
+}
+
+/// The knowledge options of a computation.
+pub(crate) fn knowledge_params(cx: &Context) -> KnowledgeParams {
+    KnowledgeParams {
+        bots: cx.bots.clone(),
+        ..KnowledgeParams::default()
+    }
+}
+
+/// Pull-request flow and knowledge coverage.
+pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
     let flow_metrics = flow(
         &inp.prs,
         &inp.reviews,
@@ -280,7 +292,7 @@ pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
         &cx.window,
         cx.now,
         &cx.dir,
-        &flow_params,
+        &flow_params(cx),
     );
     let areas = knowledge(
         &inp.commits,
@@ -289,10 +301,7 @@ pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
         &cx.window,
         cx.now,
         &cx.dir,
-        &KnowledgeParams {
-            bots: cx.bots.clone(),
-            ..KnowledgeParams::default()
-        },
+        &knowledge_params(cx),
     );
     FlowFigures {
         flow: flow_metrics,
