@@ -42,8 +42,8 @@ use rustc_hash::FxHashMap;
 
 use super::Delta;
 use crate::analytics::flow::{
-    FlowMetrics, PrClocks, PrFlow, PrRef, StalePr, TIMINGS, by_author, commit_clock, is_bot_login, merged_in,
-    p50_p85, person_of_login, pr_part, review_load_of, stale_order,
+    FlowMetrics, PrClocks, PrFlow, PrRef, ReviewLoad, StalePr, TIMINGS, by_author, commit_clock,
+    is_bot_login, merged_in, p50_p85, person_of_login, pr_part, review_load_of, stale_order,
 };
 use crate::commands::snapshot::{
     Context, FlowFigures, Inputs, PulseParts, flow_params, knowledge_params, refresh_pulse,
@@ -231,11 +231,12 @@ impl FlowCache {
             .filter(|r| r.merged_without_review)
             .map(|r| r.pr.clone())
             .collect();
-        let people: Vec<usize> = c.load.keys().copied().collect();
+        let mut people: Vec<usize> = c.load.keys().copied().collect();
+        people.sort_by(|a, b| c.people.name(*a).cmp(c.people.name(*b)));
         let mut flow = c.metrics(cx, pull_requests, stale.into_iter().map(|(_, s)| s).collect());
         flow.merged_without_review_prs = merged_without_review_prs;
         flow.merged_without_review = flow.merged_without_review_prs.len();
-        c.put_load(&mut flow, people);
+        flow.review_load = people.into_iter().filter_map(|who| c.load_of(who)).collect();
         let knowledge = c.areas.all(inp, &c.repos, &c.people);
         (c, FlowFigures { flow, knowledge })
     }
@@ -278,7 +279,8 @@ impl FlowCache {
 
     /// Computes key `k` again from its records, moving its contributions to
     /// the review load and the areas' reviewers.
-    fn refresh_key(&mut self, k: Key, inp: &Inputs, cx: &Context) -> (Vec<usize>, Vec<usize>) {
+    /// Returns the (reviewer, key) loads and the areas it moved.
+    fn refresh_key(&mut self, k: Key, inp: &Inputs, cx: &Context) -> (Vec<(usize, Key)>, Vec<usize>) {
         let now = cx.now;
         let mut part = KeyPart::default();
         for c in self
@@ -325,7 +327,20 @@ impl FlowCache {
         let old = self.keys.remove(&k).unwrap_or_default();
         let mut people = Vec::new();
         let mut touched = Vec::new();
-        for (p, sign) in [(&old, false), (&part, true)] {
+        // The reviewers in the window (as a multiset) and the areas are all
+        // the load and the areas read: when they stand, nothing moved.
+        let in_window = |p: &KeyPart| {
+            let mut who: Vec<usize> = p
+                .quals
+                .iter()
+                .filter(|(t, _)| cx.window.contains(*t))
+                .map(|q| q.1)
+                .collect();
+            who.sort_unstable();
+            who
+        };
+        let moved = in_window(&old) != in_window(&part) || old.areas != part.areas;
+        for (p, sign) in [(&old, false), (&part, true)].into_iter().filter(|_| moved) {
             for (_, who) in p.quals.iter().filter(|(t, _)| cx.window.contains(*t)) {
                 let load = self.load.entry(*who).or_default();
                 if sign {
@@ -333,7 +348,7 @@ impl FlowCache {
                 } else {
                     load.remove(&k)
                 }
-                people.push(*who);
+                people.push((*who, k));
                 for a in &p.areas {
                     self.areas.review(*a, *who, k, sign);
                     touched.push(*a);
@@ -459,33 +474,59 @@ impl FlowCache {
         out
     }
 
-    /// The review load entries of `people` brought up to date in `flow`.
-    fn put_load(&self, flow: &mut FlowMetrics, mut people: Vec<usize>) {
-        people.sort_unstable();
-        people.dedup();
-        for who in people {
+    /// The review load of one reviewer; `None` without a review.
+    fn load_of(&self, who: usize) -> Option<ReviewLoad> {
+        let prs: Vec<PrRef> = self
+            .load
+            .get(&who)
+            .into_iter()
+            .flat_map(Counts::iter)
+            .flat_map(|(k, n)| std::iter::repeat_n(self.pr_ref(*k), n))
+            .collect();
+        (!prs.is_empty()).then(|| review_load_of(self.people.name(who), prs))
+    }
+
+    fn pr_ref(&self, (repo, number): Key) -> PrRef {
+        PrRef {
+            repo: self.repos.name(repo).to_string(),
+            number,
+        }
+    }
+
+    /// The review load entries of the (reviewer, key) pairs whose count
+    /// moved brought up to date in `flow`: an entry kept is patched (its
+    /// review count summed again, the key put in or taken out of its
+    /// sorted list), a new or emptied one written or removed.
+    fn put_load(&self, flow: &mut FlowMetrics, mut moved: Vec<(usize, Key)>) {
+        moved.sort_unstable();
+        moved.dedup();
+        for group in moved.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(who, _)) = group.first() else { continue };
             let name = self.people.name(who);
-            let prs: Vec<PrRef> = self
-                .load
-                .get(&who)
-                .into_iter()
-                .flat_map(Counts::iter)
-                .flat_map(|((repo, number), n)| {
-                    let r = PrRef {
-                        repo: self.repos.name(*repo).to_string(),
-                        number: *number,
-                    };
-                    std::iter::repeat_n(r, n)
-                })
-                .collect();
-            let at = flow.review_load.binary_search_by(|l| l.person.as_str().cmp(name));
-            match (at, prs.is_empty()) {
-                (Ok(i), true) => {
-                    flow.review_load.remove(i);
+            let counts = self.load.get(&who);
+            let reviews: usize = counts.into_iter().flat_map(Counts::iter).map(|(_, n)| n).sum();
+            let list = &mut flow.review_load;
+            match (list.binary_search_by(|l| l.person.as_str().cmp(name)), reviews) {
+                (Ok(i), 0) => {
+                    list.remove(i);
                 }
-                (Ok(i), false) => flow.review_load[i] = review_load_of(name, prs),
-                (Err(i), false) => flow.review_load.insert(i, review_load_of(name, prs)),
-                (Err(_), true) => {}
+                (Ok(i), _) => {
+                    let entry = &mut list[i];
+                    entry.reviews = reviews;
+                    for &(_, k) in group {
+                        let pr = self.pr_ref(k);
+                        let present = counts.is_some_and(|c| c.get(&k) > 0);
+                        match (entry.prs.binary_search(&pr), present) {
+                            (Ok(j), false) => {
+                                entry.prs.remove(j);
+                            }
+                            (Err(j), true) => entry.prs.insert(j, pr),
+                            _ => {}
+                        }
+                    }
+                    entry.prs_reviewed = entry.prs.len();
+                }
+                (Err(i), _) => list.splice(i..i, self.load_of(who)).for_each(drop),
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::model::Commit;
 
 /// One commit's part: the areas it touches and, when it is a change, its
 /// distinct people (ids) and each one's part of the change.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct CommitPart {
     areas: Vec<usize>,
     change: Option<(Vec<usize>, f64)>,
@@ -77,7 +77,8 @@ impl Areas {
     }
 
     /// Sets the part of the commit at `i` (replacing the one it had) and
-    /// returns the areas whose changes moved.
+    /// returns the areas whose changes moved (none when the part stands:
+    /// an area reads only its commits' parts and their ids).
     pub(super) fn set_commit(
         &mut self,
         i: usize,
@@ -123,6 +124,9 @@ impl Areas {
         }
         let old = std::mem::replace(&mut self.commits[i], part);
         let mut moved = Vec::new();
+        if old == self.commits[i] {
+            return moved;
+        }
         if old.change.is_some() {
             for a in &old.areas {
                 if let Some(p) = self.parts.get_mut(a) {

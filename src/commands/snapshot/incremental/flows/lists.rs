@@ -60,6 +60,11 @@ impl<K: Hash + Eq> Counts<K> {
         }
     }
 
+    /// How many times `k` is in.
+    pub(super) fn get(&self, k: &K) -> usize {
+        self.0.get(k).copied().unwrap_or(0)
+    }
+
     /// Each distinct value with its count.
     pub(super) fn iter(&self) -> impl Iterator<Item = (&K, usize)> {
         self.0.iter().map(|(k, n)| (k, *n))

@@ -24,8 +24,8 @@ struct Touched {
     is: Vec<bool>,
     rows: Vec<(usize, PrFlow)>,
     stale: Vec<(usize, StalePr)>,
-    /// Reviewers whose load may have moved.
-    people: Vec<usize>,
+    /// (Reviewer, key) loads that may have moved.
+    people: Vec<(usize, Key)>,
     /// Areas whose coverage may have moved.
     areas: Vec<usize>,
 }
@@ -78,6 +78,11 @@ impl OldItems {
             stale: take_items(&mut p.stale_open_prs),
         }
     }
+}
+
+/// Whether the element at a position of `list` has `bit`.
+fn on(list: &[u8], bit: u8) -> impl Fn(usize) -> bool + '_ {
+    move |j| list.get(j).is_some_and(|b| b & bit != 0)
 }
 
 /// `old` (sorted) with the elements of `new` (sorted) merged in along `plan`.
@@ -293,10 +298,6 @@ impl FlowCache {
         let old_bits: Vec<u8> = old_rows.iter().map(|r| bits(r, cx)).collect();
         let new_bits: Vec<u8> = rows.iter().map(|(_, r)| bits(r, cx)).collect();
         let written: Vec<String> = rows.iter().map(|(_, r)| r.pr.to_string()).collect();
-        let on = |list: &[u8], bit: u8| {
-            let list = list.to_vec();
-            move |j: usize| list.get(j).is_some_and(|b| b & bit != 0)
-        };
         // A figure's items follow its rows along the plan.
         let follow = |list: Option<Vec<String>>, bit: u8| {
             let (was, is) = (on(&old_bits, bit), on(&new_bits, bit));
