@@ -22,10 +22,18 @@
 //!   rebuilt the same way, so no reference is written twice.
 //! - **Aggregates** are rebuilt from the summaries: percentiles by
 //!   selection over the cached timings ([`p50_p85`], as the full path), groups
-//!   by distinct author ids, review load and knowledge areas only for the
-//!   people and areas a touched key or commit contributed to, from per-person
-//!   and per-area counts. An area's shares are summed again over its changes
-//!   in commit order, so the floats are those of the full computation.
+//!   by distinct author ids. The review load (per reviewer: a count per key)
+//!   and the knowledge areas (per area: its changes' commit positions, counts
+//!   of reviewers and reviewed keys) move only for the reviewers and areas a
+//!   touched key or commit contributed to, and only when what they read moved
+//!   (the reviewers in the window, the key's areas, the commit's part); a
+//!   reviewer's entry is patched in place, an area's is assembled again
+//!   ([`area_knowledge`](crate::analytics::knowledge), as the full path), its
+//!   shares summed again over its changes in commit order, so the floats are
+//!   those of the full computation.
+//! - **Identities**: each login's and commit signature's (bot, person) is
+//!   resolved once; the directory and bot list are fixed between updates (a
+//!   new configuration rebuilds the cache).
 //!
 //! The window and clock are fixed between updates (a new `now` rebuilds the
 //! cache), so window membership is cached too. Anything unexpected (the
@@ -128,6 +136,8 @@ pub(crate) struct FlowCache {
     keys: FxHashMap<Key, KeyPart>,
     /// Position of the pull request of each row of `FlowMetrics::pull_requests`.
     row_of: Vec<usize>,
+    /// The pulse lists each row is in ([`bits`]), likewise.
+    row_bits: Vec<u8>,
     /// Position of the pull request of each entry of `FlowMetrics::stale_prs`.
     stale_of: Vec<usize>,
     /// Reviewer id → keys of their qualifying reviews in the window.
@@ -176,6 +186,7 @@ impl FlowCache {
             prs: Vec::new(),
             keys: FxHashMap::default(),
             row_of: Vec::new(),
+            row_bits: Vec::new(),
             stale_of: Vec::new(),
             load: FxHashMap::default(),
             areas: Areas::new(params),
@@ -224,6 +235,7 @@ impl FlowCache {
         rows.sort_by(|a, b| a.1.pr.cmp(&b.1.pr).then(a.0.cmp(&b.0)));
         stale.sort_by(|a, b| stale_order(&a.1, &b.1).then(a.0.cmp(&b.0)));
         c.row_of = rows.iter().map(|(i, _)| *i).collect();
+        c.row_bits = rows.iter().map(|(_, r)| bits(r, cx)).collect();
         c.stale_of = stale.iter().map(|(i, _)| *i).collect();
         let pull_requests: Vec<PrFlow> = rows.into_iter().map(|(_, r)| r).collect();
         let merged_without_review_prs = pull_requests

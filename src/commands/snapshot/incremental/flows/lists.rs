@@ -109,9 +109,9 @@ pub(super) fn plan(
 }
 
 /// A list holding one element per old position with `was` (in order)
-/// rebuilt along `plan`: a kept position keeps its element (moved, not
-/// copied), a new position with `is` gets `make`. `None` when `list` does
-/// not hold one element per old position with `was`.
+/// rebuilt along `plan`: a kept position keeps its element (moved once,
+/// not copied), a new position with `is` gets `make`. `None` when `list`
+/// does not hold one element per old position with `was`.
 pub(super) fn remap<T>(
     list: Vec<T>,
     old_len: usize,
@@ -120,23 +120,50 @@ pub(super) fn remap<T>(
     is: impl Fn(usize) -> bool,
     mut make: impl FnMut(usize) -> T,
 ) -> Option<Vec<T>> {
-    let mut slots: Vec<Option<T>> = Vec::with_capacity(old_len);
+    let mut out = Vec::with_capacity(list.len() + 16);
     let mut items = list.into_iter();
-    for j in 0..old_len {
-        slots.push(if was(j) { Some(items.next()?) } else { None });
-    }
-    if items.next().is_some() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(plan.len());
+    // The next old position whose element (if any) is not yet consumed;
+    // the plan names old positions in increasing order.
+    let mut next = 0;
     for step in plan {
         match *step {
-            Step::Old(j) => out.extend(slots.get_mut(j).and_then(Option::take)),
+            Step::Old(j) => {
+                for dropped in next..j {
+                    if was(dropped) {
+                        items.next()?;
+                    }
+                }
+                if was(j) {
+                    out.push(items.next()?);
+                }
+                next = j + 1;
+            }
             Step::New(k) if is(k) => out.push(make(k)),
             Step::New(_) => {}
         }
     }
-    Some(out)
+    for dropped in next..old_len {
+        if was(dropped) {
+            items.next()?;
+        }
+    }
+    items.next().is_none().then_some(out)
+}
+
+/// `old` (sorted) with the elements of `new` (sorted) merged in along
+/// `plan`, each element moved once; the old ones not in the plan dropped.
+pub(super) fn merged<T>(old: Vec<T>, new: Vec<T>, plan: &[Step]) -> Vec<T> {
+    let mut out = Vec::with_capacity(plan.len());
+    let mut old = old.into_iter().enumerate();
+    let mut new = new.into_iter().enumerate();
+    for step in plan {
+        let next = match *step {
+            Step::Old(j) => old.by_ref().find(|(i, _)| *i == j),
+            Step::New(k) => new.by_ref().find(|(i, _)| *i == k),
+        };
+        out.extend(next.map(|(_, x)| x));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -168,5 +195,14 @@ mod tests {
         );
         assert_eq!(got, Some(vec!["1", "5", "5n", "7"]));
         assert_eq!(remap(vec!["x"], 4, |_| true, &p, |_| true, |_| "y"), None);
+        assert_eq!(
+            super::merged(old.to_vec(), new.to_vec(), &p),
+            vec![1, 2, 5, 5, 7, 8]
+        );
+        // No old element carries a label, so a list with one does not match.
+        let got = remap(vec!["e"], 4, |_| false, &p, |_| false, |_| "n");
+        assert_eq!(got, None);
+        let got = remap(Vec::<&str>::new(), 4, |_| false, &p, |k| k == 2, |_| "8");
+        assert_eq!(got, Some(vec!["8"]));
     }
 }

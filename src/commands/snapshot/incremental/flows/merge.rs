@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use super::lists::{Step, plan, remap};
+use super::lists::{Step, merged, plan, remap};
 use super::{
     FlowCache, Key, MERGED, PrSummary, UNREVIEWED, bits, insert_sorted, positions, remove_sorted, timing_bit,
 };
@@ -85,20 +85,13 @@ fn on(list: &[u8], bit: u8) -> impl Fn(usize) -> bool + '_ {
     move |j| list.get(j).is_some_and(|b| b & bit != 0)
 }
 
-/// `old` (sorted) with the elements of `new` (sorted) merged in along `plan`.
-fn merged<T>(old: Vec<T>, new: Vec<T>, plan: &[Step]) -> Vec<T> {
-    let mut old: Vec<Option<T>> = old.into_iter().map(Some).collect();
-    let mut new: Vec<Option<T>> = new.into_iter().map(Some).collect();
-    plan.iter()
-        .filter_map(|s| match *s {
-            Step::Old(j) => old.get_mut(j).and_then(Option::take),
-            Step::New(k) => new.get_mut(k).and_then(Option::take),
-        })
-        .collect()
-}
-
 /// The positions behind a list rebuilt along `plan`.
 fn positions_along(plan: &[Step], old: &[usize], new: &[usize]) -> Vec<usize> {
+    along(plan, old, new)
+}
+
+/// Values kept per element of a list, rebuilt along `plan`.
+fn along<T: Copy>(plan: &[Step], old: &[T], new: &[T]) -> Vec<T> {
     plan.iter()
         .filter_map(|s| match *s {
             Step::Old(j) => old.get(j).copied(),
@@ -112,7 +105,9 @@ impl FlowCache {
     /// snapshot or the delta is not what the cache expects.
     pub(super) fn apply(&mut self, inp: &Inputs, cx: &Context, delta: &Delta, snap: &mut Snapshot) -> bool {
         let consistent = snap.flow.as_ref().is_some_and(|f| {
-            f.pull_requests.len() == self.row_of.len() && f.stale_prs.len() == self.stale_of.len()
+            f.pull_requests.len() == self.row_of.len()
+                && self.row_bits.len() == self.row_of.len()
+                && f.stale_prs.len() == self.stale_of.len()
         });
         if !consistent {
             return false;
@@ -295,7 +290,7 @@ impl FlowCache {
             rows.len(),
             |j, k| (&old_rows[j].pr, row_of.get(j)) <= (&rows[k].1.pr, Some(&rows[k].0)),
         );
-        let old_bits: Vec<u8> = old_rows.iter().map(|r| bits(r, cx)).collect();
+        let old_bits = std::mem::take(&mut self.row_bits);
         let new_bits: Vec<u8> = rows.iter().map(|(_, r)| bits(r, cx)).collect();
         let written: Vec<String> = rows.iter().map(|(_, r)| r.pr.to_string()).collect();
         // A figure's items follow its rows along the plan.
@@ -326,6 +321,7 @@ impl FlowCache {
         );
         let at: Vec<usize> = rows.iter().map(|r| r.0).collect();
         self.row_of = positions_along(&row_plan, &row_of, &at);
+        self.row_bits = along(&row_plan, &old_bits, &new_bits);
         let new_rows = merged(old_rows, rows.into_iter().map(|(_, r)| r).collect(), &row_plan);
         let unreviewed = unreviewed.unwrap_or_else(|| {
             new_rows
