@@ -358,3 +358,39 @@ fn random_deltas_update_in_place_and_equal_the_full_computation() {
         f.apply(edits, &format!("random round {round}"));
     }
 }
+
+#[test]
+fn figures_crossing_the_minimum_group_and_a_stray_snapshot_stay_equal() {
+    // Two authors only: every flow figure of the pulse is withheld.
+    let mut f = Fixture::new();
+    let mut edits = Vec::new();
+    for (i, p) in f.inp.prs.iter().enumerate() {
+        let mut p = p.clone();
+        p.author = format!("dev{}", i % 2);
+        edits.push(Edit::Pr(Some(i), p));
+    }
+    f.apply(edits, "two authors");
+    let withheld = |f: &Fixture| f.snap.pulse.as_ref().unwrap().flow.merged_prs.withheld.is_some();
+    assert!(withheld(&f));
+    // A third author's merged pull request: the figures are shown again,
+    // their items written from the rows.
+    let recent = now() - SignedDuration::from_hours(24 * 20);
+    let merged = f
+        .inp
+        .prs
+        .iter()
+        .position(|p| p.merged.is_some_and(|m| m < now() && m > recent))
+        .unwrap();
+    let mut p = f.inp.prs[merged].clone();
+    p.author = "dev3".into();
+    f.apply(vec![Edit::Pr(Some(merged), p.clone())], "a third author");
+    assert!(!withheld(&f));
+    p.author = "dev0".into();
+    f.apply(vec![Edit::Pr(Some(merged), p)], "back to two authors");
+    assert!(withheld(&f));
+    // A snapshot whose lists are not those the cache saw: rebuilt, equal.
+    f.snap.flow.as_mut().unwrap().pull_requests.pop();
+    let cx = Context::new(&f.inp, &f.cfg, now());
+    f.cache.update(&f.inp, &cx, &Delta::default(), &mut f.snap);
+    same(&f.snap, &full(&f.inp, &cx), "a stray snapshot");
+}
