@@ -49,7 +49,7 @@
 //!   list. An empty list gives `None`, never 0. Negative durations (clocks out
 //!   of order in the source) are dropped from the figure they would enter.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -58,6 +58,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::identity::Directory;
 use crate::model::{Commit, PullRequest, Review, Source};
+
+mod parts;
+pub(crate) use parts::{
+    PrClocks, TIMINGS, by_author, commit_clock, merged_in, p50_p85, pr_part, review_load_of, stale_order,
+};
 
 /// A half-open time window `[start, end)`, UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,10 +313,6 @@ impl<'a> Logins<'a> {
     }
 }
 
-fn open_at(pr: &PullRequest, now: Timestamp) -> bool {
-    pr.created <= now && pr.merged.is_none_or(|m| m > now) && pr.closed.is_none_or(|c| c > now)
-}
-
 /// Flow metrics of `prs` in `window` as of `now`; `reviews` and `commits` are
 /// joined to pull requests by repository and number, identities resolved
 /// through `dir` (unknown logins stay logins). See the module doc for each
@@ -335,45 +336,35 @@ pub fn flow(
     type Key<'k> = (&'k str, u64);
     let by_key: FxHashMap<Key<'_>, &PullRequest> =
         prs.iter().map(|p| ((p.repo.as_str(), p.number), p)).collect();
-    let mut first_commit: FxHashMap<Key<'_>, Timestamp> = FxHashMap::default();
-    let mut last_commit: FxHashMap<Key<'_>, Timestamp> = FxHashMap::default();
+    let mut joins: FxHashMap<Key<'_>, PrClocks> = FxHashMap::default();
     for c in commits {
         let Some(n) = c.pr_number else { continue };
-        if c.authored <= now {
-            let k = (c.repo.as_str(), n);
-            let f = first_commit.entry(k).or_insert(c.authored);
-            *f = (*f).min(c.authored);
-            let at = if c.committed <= now {
-                c.committed
-            } else {
-                c.authored
-            };
-            let l = last_commit.entry(k).or_insert(at);
-            *l = (*l).max(at);
+        if let Some((first, last)) = commit_clock(c, now) {
+            let j = joins.entry((c.repo.as_str(), n)).or_default();
+            j.first_commit = Some(j.first_commit.map_or(first, |f| f.min(first)));
+            j.last_commit = Some(j.last_commit.map_or(last, |l| l.max(last)));
         }
     }
     // Qualifying reviews per pull request, oldest first; all reviews (bots too)
     // for the last-activity clock.
-    let mut qualifying: FxHashMap<Key<'_>, Vec<(&Review, &str)>> = FxHashMap::default();
-    let mut last_review: FxHashMap<Key<'_>, Timestamp> = FxHashMap::default();
+    let mut qualifying: FxHashMap<Key<'_>, Vec<(Timestamp, &str)>> = FxHashMap::default();
     for r in reviews.iter().filter(|r| r.submitted <= now) {
         let k = (r.repo.as_str(), r.pr_number);
-        let l = last_review.entry(k).or_insert(r.submitted);
-        *l = (*l).max(r.submitted);
+        let j = joins.entry(k).or_default();
+        j.last_review = Some(j.last_review.map_or(r.submitted, |l| l.max(r.submitted)));
         if logins.is_bot(&r.reviewer, r.reviewer_is_bot) {
             continue;
         }
         let reviewer = logins.person(&r.reviewer);
-        if let Some(pr) = by_key.get(&k) {
-            let author = logins.person(&pr.author);
-            if r.reviewer.eq_ignore_ascii_case(&pr.author) || reviewer == author {
-                continue;
-            }
+        if let Some(pr) = by_key.get(&k)
+            && by_author(&r.reviewer, reviewer, &pr.author, logins.person(&pr.author))
+        {
+            continue;
         }
-        qualifying.entry(k).or_default().push((r, reviewer));
+        qualifying.entry(k).or_default().push((r.submitted, reviewer));
     }
     for v in qualifying.values_mut() {
-        v.sort_by_key(|(r, _)| r.submitted);
+        v.sort_by_key(|(t, _)| *t);
     }
 
     let mut rows = Vec::new();
@@ -384,133 +375,39 @@ pub fn flow(
     let stale_after = jiff::SignedDuration::from_hours(24 * i64::from(params.stale_after_days));
     for pr in prs {
         let k = (pr.repo.as_str(), pr.number);
-        let merged = pr.merged.filter(|m| *m <= now);
-        let merged_in_window = merged.is_some_and(|m| window.contains(m));
-        let is_open = open_at(pr, now);
-        if logins.is_bot(&pr.author, pr.author_is_bot) {
-            if merged_in_window || is_open {
-                bot_prs_excluded += 1;
-            }
-            continue;
-        }
+        let bot = logins.is_bot(&pr.author, pr.author_is_bot);
         let author = logins.person(&pr.author);
-        // Ready time: `None` while the pull request is still a draft at `now`
-        // (opened as draft and not yet marked ready, or marked ready only later).
-        let ready_at = match pr.ready_for_review {
-            Some(r) if r <= now => Some(r.max(pr.created)),
-            Some(_) => None,
-            None if pr.draft => None,
-            None => Some(pr.created),
-        };
+        let clocks = joins.get(&k).copied().unwrap_or_default();
         let quals = qualifying.get(&k).map(Vec::as_slice).unwrap_or_default();
-        let first_review =
-            ready_at.and_then(|ready| quals.iter().map(|(r, _)| r.submitted).find(|t| *t >= ready));
-        let fc = first_commit.get(&k).copied();
-
-        if is_open {
+        let part = pr_part(pr, (bot, author), clocks, quals, window, now, stale_after);
+        bot_prs_excluded += usize::from(part.bot_excluded);
+        if part.open {
             open_prs += 1;
             open_authors.insert(author);
-            let mut last = ready_at.map_or(pr.created, |r| r.max(pr.created));
-            if pr.updated <= now {
-                last = last.max(pr.updated);
-            }
-            for t in [last_commit.get(&k), last_review.get(&k)].into_iter().flatten() {
-                last = last.max(*t);
-            }
-            let idle = now.duration_since(last);
-            if idle >= stale_after {
-                stale_prs.push(StalePr {
-                    pr: PrRef {
-                        repo: pr.repo.clone(),
-                        number: pr.number,
-                    },
-                    title: pr.title.clone(),
-                    url: pr.url.clone(),
-                    author: author.to_string(),
-                    draft: pr.draft,
-                    last_activity: last,
-                    idle_days: idle.as_secs_f64() / 86_400.0,
-                });
-            }
         }
-
-        let picked_in_window = first_review.is_some_and(|t| window.contains(t));
-        if !merged_in_window && !picked_in_window {
-            continue;
-        }
-        let nonneg = |h: f64| (h >= 0.0).then_some(h);
-        let (mut cycle, mut open_merge, mut review_time, mut size, mut unreviewed) =
-            (None, None, None, None, false);
-        if let Some(m) = merged.filter(|_| merged_in_window) {
-            cycle = fc.and_then(|f| nonneg(hours_between(f, m)));
-            open_merge = nonneg(hours_between(pr.created, m));
-            review_time = first_review
-                .filter(|f| *f <= m)
-                .and_then(|f| nonneg(hours_between(f, m)));
-            size = pr.additions.zip(pr.deletions).map(|(a, d)| a + d);
-            unreviewed = !quals.iter().any(|(r, _)| r.submitted <= m);
-        }
-        let pickup = first_review
-            .filter(|_| picked_in_window)
-            .and_then(|f| ready_at.and_then(|r| nonneg(hours_between(r, f))));
-        let reviewers: BTreeSet<&str> = quals.iter().map(|(_, who)| *who).collect();
-        rows.push(PrFlow {
-            pr: PrRef {
-                repo: pr.repo.clone(),
-                number: pr.number,
-            },
-            title: pr.title.clone(),
-            url: pr.url.clone(),
-            author: author.to_string(),
-            created: pr.created,
-            ready_at,
-            draft_hours: ready_at.map(|r| hours_between(pr.created, r)),
-            first_commit: fc,
-            first_review,
-            merged,
-            cycle_time_hours: cycle,
-            open_to_merge_hours: open_merge,
-            pickup_time_hours: pickup,
-            review_time_hours: review_time,
-            size_lines: size,
-            merged_without_review: unreviewed,
-            reviewers: reviewers.into_iter().map(str::to_string).collect(),
-        });
+        stale_prs.extend(part.stale);
+        rows.extend(part.row);
     }
     rows.sort_by(|a, b| a.pr.cmp(&b.pr));
-    stale_prs.sort_by(|a, b| b.idle_days.total_cmp(&a.idle_days).then_with(|| a.pr.cmp(&b.pr)));
+    stale_prs.sort_by(stale_order);
 
     // Review load: qualifying reviews submitted in the window.
-    let mut load: BTreeMap<&str, (usize, BTreeSet<Key<'_>>)> = BTreeMap::new();
+    let mut load: BTreeMap<&str, Vec<PrRef>> = BTreeMap::new();
     for (k, list) in &qualifying {
-        for (r, who) in list.iter().filter(|(r, _)| window.contains(r.submitted)) {
-            let e = load.entry(who).or_default();
-            e.0 += 1;
-            e.1.insert((k.0, r.pr_number));
+        for (_, who) in list.iter().filter(|(t, _)| window.contains(*t)) {
+            load.entry(who).or_default().push(PrRef {
+                repo: k.0.to_string(),
+                number: k.1,
+            });
         }
     }
     let review_load = load
         .into_iter()
-        .map(|(person, (reviews, prs))| ReviewLoad {
-            person: person.to_string(),
-            reviews,
-            prs_reviewed: prs.len(),
-            prs: prs
-                .into_iter()
-                .map(|(repo, number)| PrRef {
-                    repo: repo.to_string(),
-                    number,
-                })
-                .collect(),
-        })
+        .map(|(person, prs)| review_load_of(person, prs))
         .collect();
 
-    let pick = |f: fn(&PrFlow) -> Option<f64>| -> Vec<f64> { rows.iter().filter_map(f).collect() };
-    let cycle = pick(|r| r.cycle_time_hours);
-    let open_merge = pick(|r| r.open_to_merge_hours);
-    let pickup = pick(|r| r.pickup_time_hours);
-    let review = pick(|r| r.review_time_hours);
-    let size = pick(|r| r.size_lines.map(|s| s as f64));
+    let [cycle, open_merge, pickup, review, size] =
+        TIMINGS.map(|pick| p50_p85(rows.iter().filter_map(pick).collect()));
     let merged_without_review_prs: Vec<PrRef> = rows
         .iter()
         .filter(|r| r.merged_without_review)
@@ -519,20 +416,17 @@ pub fn flow(
     FlowMetrics {
         window: *window,
         as_of: now,
-        merged_prs: rows
-            .iter()
-            .filter(|r| r.merged.is_some_and(|m| window.contains(m)))
-            .count(),
-        cycle_time_hours_p50: percentile_nearest_rank(&cycle, 50),
-        cycle_time_hours_p85: percentile_nearest_rank(&cycle, 85),
-        open_to_merge_hours_p50: percentile_nearest_rank(&open_merge, 50),
-        open_to_merge_hours_p85: percentile_nearest_rank(&open_merge, 85),
-        pickup_time_hours_p50: percentile_nearest_rank(&pickup, 50),
-        pickup_time_hours_p85: percentile_nearest_rank(&pickup, 85),
-        review_time_hours_p50: percentile_nearest_rank(&review, 50),
-        review_time_hours_p85: percentile_nearest_rank(&review, 85),
-        pr_size_lines_p50: percentile_nearest_rank(&size, 50),
-        pr_size_lines_p85: percentile_nearest_rank(&size, 85),
+        merged_prs: rows.iter().filter(|r| merged_in(r, window)).count(),
+        cycle_time_hours_p50: cycle.0,
+        cycle_time_hours_p85: cycle.1,
+        open_to_merge_hours_p50: open_merge.0,
+        open_to_merge_hours_p85: open_merge.1,
+        pickup_time_hours_p50: pickup.0,
+        pickup_time_hours_p85: pickup.1,
+        review_time_hours_p50: review.0,
+        review_time_hours_p85: review.1,
+        pr_size_lines_p50: size.0,
+        pr_size_lines_p85: size.1,
         merged_without_review: merged_without_review_prs.len(),
         stale_open_prs: stale_prs.len(),
         open_prs,

@@ -33,7 +33,7 @@ use rustc_hash::FxHashMap;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::flow::{Logins, PrRef, Window, is_bot_login};
+use super::flow::{Logins, PrRef, Window, by_author, is_bot_login};
 use crate::identity::Directory;
 use crate::model::{Commit, PullRequest, Review, Signature};
 
@@ -123,7 +123,9 @@ pub fn areas_of_commit(c: &Commit, components: &[Component]) -> BTreeSet<String>
     c.files.iter().map(|f| area_of(&c.repo, f, components)).collect()
 }
 
-fn person_of_signature(dir: &Directory, s: &Signature) -> String {
+/// The person behind a commit signature: the directory's name for its login,
+/// then for its email, else the login, else the email in lower case.
+pub(crate) fn person_of_signature(dir: &Directory, s: &Signature) -> String {
     s.login
         .as_deref()
         .and_then(|l| dir.resolve(crate::model::Source::Github, l))
@@ -133,7 +135,8 @@ fn person_of_signature(dir: &Directory, s: &Signature) -> String {
         .unwrap_or_else(|| s.email.to_lowercase())
 }
 
-fn signature_is_bot(s: &Signature, bots: &[String]) -> bool {
+/// Whether a commit signature is a bot's (login, email or name).
+pub(crate) fn signature_is_bot(s: &Signature, bots: &[String]) -> bool {
     s.login.as_deref().is_some_and(|l| is_bot_login(l, false, bots))
         || s.email.to_lowercase().contains("[bot]")
         || s.name.to_lowercase().ends_with("[bot]")
@@ -153,6 +156,51 @@ pub fn bus_factor(shares: &[Share], total: f64) -> usize {
         }
     }
     shares.len()
+}
+
+/// Whether a commit is a change (authored in the window and at or before `now`).
+pub(crate) fn is_change(c: &Commit, window: &Window, now: Timestamp) -> bool {
+    window.contains(c.authored) && c.authored <= now
+}
+
+/// One area's coverage from what it gathered: its change count, each
+/// person's share (summed in commit order), the commits behind the changes
+/// (any order), its distinct reviewers and reviewed pull requests (sorted).
+pub(crate) fn area_knowledge<'p>(
+    area: String,
+    changes: usize,
+    shares: impl IntoIterator<Item = (&'p str, f64)>,
+    mut commits: Vec<String>,
+    reviewers: Vec<String>,
+    reviewed_prs: Vec<PrRef>,
+) -> AreaKnowledge {
+    let mut shares: Vec<Share> = shares
+        .into_iter()
+        .map(|(person, changes)| Share {
+            person: person.to_string(),
+            changes,
+        })
+        .collect();
+    shares.sort_by(|a, b| {
+        b.changes
+            .total_cmp(&a.changes)
+            .then_with(|| a.person.cmp(&b.person))
+    });
+    let bf = bus_factor(&shares, changes as f64);
+    commits.sort();
+    let mut authors: Vec<String> = shares.iter().map(|s| s.person.clone()).collect();
+    authors.sort();
+    AreaKnowledge {
+        area,
+        changes,
+        bus_factor: bf,
+        bus_factor_people: shares.iter().take(bf).map(|s| s.person.clone()).collect(),
+        authors,
+        reviewers,
+        shares,
+        commits,
+        reviewed_prs,
+    }
 }
 
 /// Knowledge coverage per area for `window` as of `now`, sorted by area.
@@ -221,7 +269,7 @@ pub fn knowledge(
                 .or_default()
                 .extend(touched.iter().copied());
         }
-        if !window.contains(c.authored) || c.authored > now {
+        if !is_change(c, window, now) {
             continue;
         }
         let people: BTreeSet<&str> = std::iter::once(&c.author)
@@ -260,7 +308,7 @@ pub fn knowledge(
         let k = (r.repo.as_str(), r.pr_number);
         let who = logins.person(&r.reviewer);
         if let Some(pr) = authors_of.get(&k)
-            && (pr.author.eq_ignore_ascii_case(&r.reviewer) || logins.person(&pr.author) == who)
+            && by_author(&r.reviewer, who, &pr.author, logins.person(&pr.author))
         {
             continue;
         }
@@ -273,44 +321,20 @@ pub fn knowledge(
     areas
         .into_iter()
         .map(|(area, acc)| {
-            let mut shares: Vec<Share> = acc
-                .shares
-                .into_iter()
-                .map(|(person, changes)| Share {
-                    person: person.to_string(),
-                    changes,
-                })
-                .collect();
-            shares.sort_by(|a, b| {
-                b.changes
-                    .total_cmp(&a.changes)
-                    .then_with(|| a.person.cmp(&b.person))
-            });
-            let bf = bus_factor(&shares, acc.changes as f64);
-            let mut commits: Vec<String> = acc.commits.into_iter().map(str::to_string).collect();
-            commits.sort();
-            AreaKnowledge {
-                area: area.to_string(),
-                changes: acc.changes,
-                bus_factor: bf,
-                bus_factor_people: shares.iter().take(bf).map(|s| s.person.clone()).collect(),
-                authors: {
-                    let mut a: Vec<String> = shares.iter().map(|s| s.person.clone()).collect();
-                    a.sort();
-                    a
-                },
-                reviewers: acc.reviewers.into_iter().map(str::to_string).collect(),
-                shares,
-                commits,
-                reviewed_prs: acc
-                    .reviewed
+            area_knowledge(
+                area.to_string(),
+                acc.changes,
+                acc.shares,
+                acc.commits.into_iter().map(str::to_string).collect(),
+                acc.reviewers.into_iter().map(str::to_string).collect(),
+                acc.reviewed
                     .into_iter()
                     .map(|(repo, number)| PrRef {
                         repo: repo.to_string(),
                         number,
                     })
                     .collect(),
-            }
+            )
         })
         .collect()
 }

@@ -28,12 +28,12 @@
 //! - generic [`PersonFigures`] (any per-person metric of another module, e.g.
 //!   open points per person): the distinct people in its values.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::flow::{FlowMetrics, PrFlow, percentile_nearest_rank};
+use super::flow::{FlowMetrics, PrFlow, TIMINGS, merged_in, p50_p85};
 use super::focus::PersonWeek;
 use super::knowledge::AreaKnowledge;
 
@@ -270,41 +270,90 @@ pub struct Pulse {
     pub extra: Vec<NamedFigure>,
 }
 
+/// One timing's p50 and p85 figures before gating: the percentiles, the
+/// distinct authors of the rows with the timing, and those rows' references
+/// (once per figure, in row order).
+#[derive(Debug)]
+pub(crate) struct TimingPart {
+    /// p50 and p85 of the timing ([`super::flow::p50_p85`]).
+    pub(crate) pct: (Option<f64>, Option<f64>),
+    /// Distinct authors of the rows with the timing.
+    pub(crate) group: usize,
+    /// The items of the p50 and of the p85 figure.
+    pub(crate) items: (Vec<String>, Vec<String>),
+}
+
+/// What [`flow_pulse`] reads from the rows of a [`FlowMetrics`], each list
+/// in row order; the rest it reads from the metrics themselves.
+#[derive(Debug)]
+pub(crate) struct FlowPulseParts {
+    /// Rows merged in the window.
+    pub(crate) merged: usize,
+    /// Distinct authors of the rows merged in the window.
+    pub(crate) merged_group: usize,
+    /// References of the rows merged in the window.
+    pub(crate) merged_items: Vec<String>,
+    /// The timings, in [`super::flow::TIMINGS`] order.
+    pub(crate) timings: [TimingPart; 5],
+    /// References of the pull requests merged without review.
+    pub(crate) unreviewed_items: Vec<String>,
+    /// References of the stale pull requests.
+    pub(crate) stale_items: Vec<String>,
+}
+
 /// The flow part of [`pulse`] (`min`: the smallest group shown).
 pub fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
     let rows = &flow.pull_requests;
-    let merged: Vec<usize> = (0..rows.len())
-        .filter(|i| rows[*i].merged.is_some_and(|m| flow.window.contains(m)))
-        .collect();
     let authors = |list: &mut dyn Iterator<Item = &PrFlow>| {
-        list.map(|r| r.author.as_str()).collect::<BTreeSet<_>>().len()
+        let mut names: Vec<&str> = list.map(|r| r.author.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
     };
-    let merged_group = authors(&mut merged.iter().map(|i| &rows[*i]));
     // Each pull request's reference written once, cloned into the figures.
     let written: Vec<String> = rows.iter().map(|r| r.pr.to_string()).collect();
-    let refs = |with: &[usize]| with.iter().map(|i| written[*i].clone()).collect::<Vec<_>>();
-    // The p50 and p85 figures of one timing (same rows, group and items).
-    let pct = |pick: fn(&PrFlow) -> Option<f64>, unit: &str| {
-        let with: Vec<usize> = (0..rows.len()).filter(|i| pick(&rows[*i]).is_some()).collect();
-        let values: Vec<f64> = with.iter().filter_map(|i| pick(&rows[*i])).collect();
-        let group = authors(&mut with.iter().map(|i| &rows[*i]));
-        let items = refs(&with);
+    let refs = |with: &dyn Fn(&PrFlow) -> bool| -> Vec<String> {
+        rows.iter()
+            .zip(&written)
+            .filter(|(r, _)| with(r))
+            .map(|(_, w)| w.clone())
+            .collect()
+    };
+    let timing = |pick: fn(&PrFlow) -> Option<f64>| {
+        let items = refs(&|r| pick(r).is_some());
+        TimingPart {
+            pct: p50_p85(rows.iter().filter_map(pick).collect()),
+            group: authors(&mut rows.iter().filter(|r| pick(r).is_some())),
+            items: (items.clone(), items),
+        }
+    };
+    let parts = FlowPulseParts {
+        merged: rows.iter().filter(|r| merged_in(r, &flow.window)).count(),
+        merged_group: authors(&mut rows.iter().filter(|r| merged_in(r, &flow.window))),
+        merged_items: refs(&|r| merged_in(r, &flow.window)),
+        timings: TIMINGS.map(timing),
+        unreviewed_items: flow
+            .merged_without_review_prs
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        stale_items: flow.stale_prs.iter().map(|s| s.pr.to_string()).collect(),
+    };
+    flow_pulse_of(flow, parts, min)
+}
+
+/// [`flow_pulse`] from its parts: the figures gated, the counts and the
+/// review load read from `flow`.
+pub(crate) fn flow_pulse_of(flow: &FlowMetrics, parts: FlowPulseParts, min: usize) -> FlowPulse {
+    let pair = |t: TimingPart, unit: &str| {
         (
-            Figure::gated(
-                percentile_nearest_rank(&values, 50),
-                unit,
-                group,
-                min,
-                items.clone(),
-            ),
-            Figure::gated(percentile_nearest_rank(&values, 85), unit, group, min, items),
+            Figure::gated(t.pct.0, unit, t.group, min, t.items.0),
+            Figure::gated(t.pct.1, unit, t.group, min, t.items.1),
         )
     };
-    let cycle = pct(|r: &PrFlow| r.cycle_time_hours, "hours");
-    let open = pct(|r: &PrFlow| r.open_to_merge_hours, "hours");
-    let pickup = pct(|r: &PrFlow| r.pickup_time_hours, "hours");
-    let review = pct(|r: &PrFlow| r.review_time_hours, "hours");
-    let size = pct(|r: &PrFlow| r.size_lines.map(|s| s as f64), "lines");
+    let [cycle, open, pickup, review, size] = parts.timings;
+    let (cycle, open, pickup) = (pair(cycle, "hours"), pair(open, "hours"), pair(pickup, "hours"));
+    let (review, size) = (pair(review, "hours"), pair(size, "lines"));
     let reviewers: Vec<PersonValue> = flow
         .review_load
         .iter()
@@ -315,11 +364,11 @@ pub fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
         .collect();
     FlowPulse {
         merged_prs: Figure::gated(
-            Some(merged.len() as f64),
+            Some(parts.merged as f64),
             "pull_requests",
-            merged_group,
+            parts.merged_group,
             min,
-            refs(&merged),
+            parts.merged_items,
         ),
         cycle_time_hours_p50: cycle.0,
         cycle_time_hours_p85: cycle.1,
@@ -334,19 +383,16 @@ pub fn flow_pulse(flow: &FlowMetrics, min: usize) -> FlowPulse {
         merged_without_review: Figure::gated(
             Some(flow.merged_without_review as f64),
             "pull_requests",
-            merged_group,
+            parts.merged_group,
             min,
-            flow.merged_without_review_prs
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            parts.unreviewed_items,
         ),
         stale_open_prs: Figure::gated(
             Some(flow.stale_open_prs as f64),
             "pull_requests",
             flow.open_pr_authors,
             min,
-            flow.stale_prs.iter().map(|s| s.pr.to_string()).collect(),
+            parts.stale_items,
         ),
         reviews_per_reviewer_mean: aggregate(&reviewers, Aggregation::Mean, "reviews", min),
     }

@@ -196,12 +196,24 @@ pub(crate) fn issue_figures(inp: &Inputs, cx: &Context) -> IssueFigures {
     incremental::issue_family(inp, cx).1
 }
 
-/// Pull-request flow and knowledge coverage.
-pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
-    let flow_params = FlowParams {
+/// The flow options of a computation.
+pub(crate) fn flow_params(cx: &Context) -> FlowParams {
+    FlowParams {
         bots: cx.bots.clone(),
         stale_after_days: cx.limits.stale_pr_days,
-    };
+    }
+}
+
+/// The knowledge options of a computation.
+pub(crate) fn knowledge_params(cx: &Context) -> KnowledgeParams {
+    KnowledgeParams {
+        bots: cx.bots.clone(),
+        ..KnowledgeParams::default()
+    }
+}
+
+/// Pull-request flow and knowledge coverage.
+pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
     let flow_metrics = flow(
         &inp.prs,
         &inp.reviews,
@@ -209,7 +221,7 @@ pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
         &cx.window,
         cx.now,
         &cx.dir,
-        &flow_params,
+        &flow_params(cx),
     );
     let areas = knowledge(
         &inp.commits,
@@ -218,10 +230,7 @@ pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
         &cx.window,
         cx.now,
         &cx.dir,
-        &KnowledgeParams {
-            bots: cx.bots.clone(),
-            ..KnowledgeParams::default()
-        },
+        &knowledge_params(cx),
     );
     FlowFigures {
         flow: flow_metrics,
