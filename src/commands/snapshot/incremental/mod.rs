@@ -269,7 +269,11 @@ impl IncrementalSnapshot {
                 if stale.meetings {
                     caches.meetings.update(inp, &cx, &delta, &mut snap);
                 }
-                if stale.decisions {
+                // Decisions read meetings only through transcripts naming
+                // them: unchanged when no transcript changed or names a
+                // changed meeting.
+                if stale.decisions && (!delta.transcripts.is_empty() || meetings::feed_decisions(inp, &delta))
+                {
                     snap.decisions = decision_figures(inp, &cx);
                 }
                 // The caches keep their own parts of the pulse.
