@@ -300,7 +300,7 @@ pub(crate) fn fill_days<'d>(row: &mut PersonWeek, days: impl IntoIterator<Item =
     row.meeting_hours_in_work_hours = 0.0;
     row.focus_hours = 0.0;
     row.fragmented_hours = 0.0;
-    let mut fragmenting: BTreeSet<&str> = BTreeSet::new();
+    let mut fragmenting: Vec<&str> = Vec::new();
     for d in days {
         row.work_days += 1;
         row.work_hours += d.work_hours;
@@ -309,6 +309,8 @@ pub(crate) fn fill_days<'d>(row: &mut PersonWeek, days: impl IntoIterator<Item =
         row.fragmented_hours += d.fragmented_hours;
         fragmenting.extend(d.fragmenting_meeting_ids.iter().map(String::as_str));
     }
+    fragmenting.sort_unstable();
+    fragmenting.dedup();
     row.fragmenting_meetings = fragmenting.len();
     row.fragmenting_meeting_ids = fragmenting.into_iter().map(str::to_string).collect();
 }

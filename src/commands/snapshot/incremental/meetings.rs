@@ -12,7 +12,8 @@
 //!   a person-week's meeting hours add up), each a sorted multiset with the
 //!   number of pieces of each meeting ([`cells::WeekCell`]);
 //! - counted work day (as `counted_work_days` gives them): the stretches
-//!   touching that local date, what `split_day` reads, with the day's
+//!   touching that local date and its work window (`split_day` drops the
+//!   others), what `split_day` reads, with the day's
 //!   `FocusDay` for the people on the roster ([`cells::DayCell`]);
 //! - and, per week, how many of the roster's person-week rows name each
 //!   meeting (the week's pulse items).
@@ -278,9 +279,14 @@ impl MeetingCache {
             t.clipped.entry((p, week)).or_default().push(Arc::clone(id));
         });
         for i in from..to {
-            let Some(day) = person.days.get_mut(i) else {
+            // `split_day` drops what lies outside the day's work window: a
+            // stretch there changes nothing and is not kept.
+            let (Some(day), Some((_, work))) = (person.days.get_mut(i), self.days.get(i)) else {
                 continue;
             };
+            if start.max(work.start) >= end.min(work.end) {
+                continue;
+            }
             if add {
                 day.busy.push((start, end, Arc::clone(id)));
             } else {
@@ -379,7 +385,9 @@ impl MeetingCache {
     fn put_person_weeks(&mut self, t: &Touched, rows: &mut Vec<PersonWeek>) -> BTreeSet<Date> {
         let mut weeks = BTreeSet::new();
         // (person, week) cells to write, and with which changed meeting ids.
-        let mut cells: BTreeMap<(usize, Date), Vec<Id>> = BTreeMap::new();
+        // (person, week) cells to write: the meeting ids whose pieces
+        // changed there, and whether one of its days changed.
+        let mut cells: BTreeMap<(usize, Date), (Vec<Id>, bool)> = BTreeMap::new();
         for (&p, &was) in &t.people {
             let now = self.on_roster(p);
             if was && !now {
@@ -398,7 +406,7 @@ impl MeetingCache {
                     .get(p)
                     .map(|x| x.clipped.keys().copied().collect::<Vec<_>>());
                 for w in self.weeks.keys().copied().chain(clipped.into_iter().flatten()) {
-                    cells.entry((p, w)).or_default();
+                    cells.entry((p, w)).or_default().1 = true;
                 }
             }
         }
@@ -410,17 +418,21 @@ impl MeetingCache {
                     self.days.get(i),
                 ) {
                     day.focus = figures;
-                    cells.entry((p, monday_of(*d))).or_default();
+                    cells.entry((p, monday_of(*d))).or_default().1 = true;
                 }
             }
         }
         for ((p, week), ids) in &t.clipped {
             if t.people.get(p) == Some(&true) && self.on_roster(*p) {
-                cells.entry((*p, *week)).or_default().extend(ids.iter().cloned());
+                cells
+                    .entry((*p, *week))
+                    .or_default()
+                    .0
+                    .extend(ids.iter().cloned());
             }
         }
-        for ((p, week), ids) in cells {
-            self.put_person_week(p, week, &ids, rows);
+        for ((p, week), (ids, days)) in cells {
+            self.put_person_week(p, week, &ids, days, rows);
             weeks.insert(week);
         }
         weeks
@@ -443,8 +455,16 @@ impl MeetingCache {
 
     /// Writes the row of person `p` (on the roster) and `week`: its meeting
     /// figures from the clipped cell (`ids`: the meetings whose pieces
-    /// changed there), its day figures from the week's days.
-    fn put_person_week(&mut self, p: usize, week: Date, ids: &[Id], rows: &mut Vec<PersonWeek>) {
+    /// changed there), its day figures from the week's days (again only
+    /// when one of them changed or the row is new).
+    fn put_person_week(
+        &mut self,
+        p: usize,
+        week: Date,
+        ids: &[Id],
+        days_changed: bool,
+        rows: &mut Vec<PersonWeek>,
+    ) {
         let Some(person) = self.people.get(p) else {
             return;
         };
@@ -488,7 +508,9 @@ impl MeetingCache {
                         row.meeting_ids.clear();
                     }
                 }
-                fill_days(row, days());
+                if days_changed {
+                    fill_days(row, days());
+                }
             }
             Err(i) => {
                 let mut row = empty_week(&person.name, week);

@@ -88,6 +88,7 @@ pub(super) fn change(
 }
 
 /// One person's counted work day: the stretches touching its local date
+/// and its work window
 /// (any order: `split_day` sorts them) and, for the roster, its figures.
 #[derive(Debug, Default)]
 pub(super) struct DayCell {
