@@ -367,14 +367,22 @@ pub fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
                 .collect();
             ids.sort_unstable();
             ids.dedup();
-            week_pulse(week_start, &rows, &ids, min)
+            week_pulse(week_start, &rows, min, || {
+                ids.iter().map(|s| (*s).to_string()).collect()
+            })
         })
         .collect()
 }
 
 /// One week of [`week_pulses`]: `rows` are the week's person-weeks in
-/// order, `ids` the distinct meeting ids of their rows, sorted.
-pub(crate) fn week_pulse(week_start: Date, rows: &[&PersonWeek], ids: &[&str], min: usize) -> WeekPulse {
+/// order; `items` gives the distinct meeting ids of their rows, sorted
+/// (called once per figure shown with them).
+pub(crate) fn week_pulse(
+    week_start: Date,
+    rows: &[&PersonWeek],
+    min: usize,
+    mut items: impl FnMut() -> Vec<String>,
+) -> WeekPulse {
     let parts = |f: fn(&PersonWeek) -> f64| -> Vec<PersonValue> {
         rows.iter()
             .map(|r| PersonValue {
@@ -383,9 +391,9 @@ pub(crate) fn week_pulse(week_start: Date, rows: &[&PersonWeek], ids: &[&str], m
             })
             .collect()
     };
-    let with_ids = |mut f: Figure| {
+    let mut with_ids = |mut f: Figure| {
         if f.withheld.is_none() {
-            f.items = ids.iter().map(|s| (*s).to_string()).collect();
+            f.items = items();
         }
         f
     };

@@ -55,7 +55,7 @@ use crate::insight::Snapshot;
 use crate::model::{Attendance, Meeting};
 
 mod cells;
-use cells::{DayCell, Id, WeekCell, change, count_id, patch_ids};
+use cells::{DayCell, Id, WeekCell, change, count_id, merge_items, patch_ids};
 
 /// Everything cached about one person.
 #[derive(Debug)]
@@ -566,7 +566,23 @@ impl MeetingCache {
                 .get(&week)
                 .map(|m| m.keys().map(|k| &**k).collect())
                 .unwrap_or_default();
-            let figures = week_pulse(week, &rows, &ids, min);
+            // The previous items, their strings reused where still there.
+            let mut old: Vec<Vec<String>> = match at {
+                Ok(i) => pulse
+                    .weeks
+                    .get_mut(i)
+                    .map(|w| {
+                        vec![
+                            std::mem::take(&mut w.meeting_hours_mean.items),
+                            std::mem::take(&mut w.meeting_hours_total.items),
+                        ]
+                    })
+                    .unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            let figures = week_pulse(week, &rows, min, || {
+                merge_items(old.pop().unwrap_or_default(), &ids)
+            });
             match at {
                 Ok(i) => {
                     if let Some(w) = pulse.weeks.get_mut(i) {

@@ -135,3 +135,18 @@ pub(super) fn patch_ids(
         }
     }
 }
+
+/// `ids` (sorted) as strings, reusing the strings of `old` (sorted) that
+/// are still there.
+pub(super) fn merge_items(old: Vec<String>, ids: &[&str]) -> Vec<String> {
+    let mut out = Vec::with_capacity(ids.len());
+    let mut old = old.into_iter().peekable();
+    for id in ids {
+        while old.next_if(|o| o.as_str() < *id).is_some() {}
+        match old.next_if(|o| o.as_str() == *id) {
+            Some(o) => out.push(o),
+            None => out.push((*id).to_string()),
+        }
+    }
+    out
+}
