@@ -341,7 +341,7 @@ impl MeetingCache {
         };
         for (week, cell) in &person.clipped {
             let ids = self.week_ids.entry(*week).or_default();
-            for (id, _) in &cell.ids {
+            for id in cell.ids.keys() {
                 count_id(ids, id, add);
             }
         }
@@ -518,7 +518,7 @@ impl MeetingCache {
                     row.meeting_hours = week_hours(&cell.pieces);
                     row.meetings = cell.ids.len();
                     row.meeting_ids = cell.id_strings();
-                    for (id, _) in &cell.ids {
+                    for id in cell.ids.keys() {
                         count_id(week_ids, id, true);
                     }
                 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use rustc_hash::FxHashMap;
 
 use crate::analytics::focus::FocusDay;
 
@@ -14,53 +15,47 @@ use crate::analytics::focus::FocusDay;
 pub(super) type Id = Arc<str>;
 
 /// One person's attendance pieces in one week: a sorted multiset of pieces
-/// and the meetings they belong to (sorted by id, with their piece counts).
+/// and the meetings they belong to, with their piece counts.
 #[derive(Debug, Default)]
 pub(super) struct WeekCell {
     pub(super) pieces: Vec<(Timestamp, Timestamp)>,
-    pub(super) ids: Vec<(Id, u32)>,
+    pub(super) ids: FxHashMap<Id, u32>,
 }
 
 impl WeekCell {
-    fn find(&self, id: &str) -> Result<usize, usize> {
-        self.ids.binary_search_by(|(x, _)| (**x).cmp(id))
-    }
-
     pub(super) fn has(&self, id: &str) -> bool {
-        self.find(id).is_ok()
+        self.ids.contains_key(id)
     }
 
     fn add(&mut self, piece: (Timestamp, Timestamp), id: &Id) {
         let at = self.pieces.partition_point(|p| *p < piece);
         self.pieces.insert(at, piece);
-        match self.find(id) {
-            Ok(i) => {
-                if let Some(n) = self.ids.get_mut(i) {
-                    n.1 += 1;
-                }
+        match self.ids.get_mut(&**id) {
+            Some(n) => *n += 1,
+            None => {
+                self.ids.insert(Arc::clone(id), 1);
             }
-            Err(i) => self.ids.insert(i, (Arc::clone(id), 1)),
         }
     }
 
     /// Takes one piece out; `false` when it is not there.
     fn remove(&mut self, piece: (Timestamp, Timestamp), id: &str) -> bool {
-        let (Ok(at), Ok(i)) = (self.pieces.binary_search(&piece), self.find(id)) else {
+        let (Ok(at), Some(n)) = (self.pieces.binary_search(&piece), self.ids.get_mut(id)) else {
             return false;
         };
         self.pieces.remove(at);
-        if let Some(n) = self.ids.get_mut(i) {
-            n.1 -= 1;
-            if n.1 == 0 {
-                self.ids.remove(i);
-            }
+        *n -= 1;
+        if *n == 0 {
+            self.ids.remove(id);
         }
         true
     }
 
-    /// Its meeting ids as a row writes them.
+    /// Its meeting ids as a row writes them (sorted).
     pub(super) fn id_strings(&self) -> Vec<String> {
-        self.ids.iter().map(|(x, _)| x.to_string()).collect()
+        let mut ids: Vec<String> = self.ids.keys().map(|x| String::from(&**x)).collect();
+        ids.sort_unstable();
+        ids
     }
 }
 
