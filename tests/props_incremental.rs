@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 use async_cockpit::commands::Inputs;
 use async_cockpit::commands::compute;
 use async_cockpit::commands::snapshot::IncrementalSnapshot;
+use async_cockpit::config::{Config, PersonConfig};
 use async_cockpit::insight::KindCount;
-use async_cockpit::model::{Record, RecordKind, Source, StatusCategory};
+use async_cockpit::model::{Attendance, Meeting, Record, RecordKind, RecordMeta, Source, StatusCategory};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
@@ -180,6 +181,34 @@ fn incremental_equals_full_recompute_on_random_deltas() {
     }
 }
 
+/// Meeting deltas alone (the meeting family's cache, not a full rebuild):
+/// meetings moved in time, attendance lengthened, meetings cloned.
+#[test]
+fn incremental_equals_full_recompute_on_random_meeting_deltas() {
+    let (records, cfg) = common::demo_records();
+    let now = records.iter().map(|r| r.meta().event_time).max().unwrap() + SignedDuration::from_hours(1);
+    let pool: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.kind() == RecordKind::Meeting)
+        .collect();
+    assert!(pool.len() > 10, "the demo has meetings");
+    let mut inc = IncrementalSnapshot::new(inputs(&records), cfg.clone());
+    inc.snapshot(now);
+    let mut rng = Rng::new(7);
+    let mut n = 0;
+    for round in 0..12 {
+        let delta: Vec<Record> = (0..1 + rng.below(60))
+            .map(|_| {
+                n += 1;
+                mutate(pool[rng.below(pool.len() as u64) as usize], &mut rng, n)
+            })
+            .collect();
+        inc.apply(delta);
+        let expected = compute(inc.inputs(), &cfg, now);
+        assert_eq!(*inc.snapshot(now), expected, "round {round}");
+    }
+}
+
 #[test]
 fn a_delta_replaces_records_by_identity_and_counts_new_ones() {
     let (records, cfg) = common::demo_records();
@@ -313,4 +342,273 @@ fn completing_a_blocking_issue_updates_the_issues_it_blocks() {
         moved += usize::from(got.blockers != full.blockers);
     }
     assert!(moved > 0, "completing a blocking issue changed some blocker");
+}
+
+fn meeting(id: &str, start: &str, attendance: &[(&str, Option<&str>, &str, &str)]) -> Meeting {
+    let start: Timestamp = start.parse().unwrap();
+    Meeting {
+        meta: RecordMeta {
+            site: "t".into(),
+            source: Source::Zoom,
+            source_id: id.into(),
+            event_time: start,
+            fetched_at: start,
+        },
+        meeting_id: id.into(),
+        topic: format!("topic {id}"),
+        host: None,
+        start,
+        duration_minutes: 60,
+        attendance: attendance
+            .iter()
+            .map(|(name, email, join, leave)| Attendance {
+                name: (*name).into(),
+                email: email.map(String::from),
+                join: join.parse().unwrap(),
+                leave: leave.parse().unwrap(),
+            })
+            .collect(),
+    }
+}
+
+/// A small team in Europe/Berlin whose window holds the October 2026
+/// daylight-saving change; `people`: configured people or none (then the
+/// roster is everyone seen in attendance).
+fn meeting_team(people: bool) -> (Inputs, Config) {
+    let mut cfg = Config {
+        site: "t".into(),
+        ..Config::default()
+    };
+    cfg.team.time_zone = "Europe/Berlin".into();
+    if people {
+        cfg.people = ["ann", "bob", "cid"]
+            .iter()
+            .map(|n| PersonConfig {
+                name: n.to_uppercase(),
+                emails: vec![format!("{n}@x.io")],
+                ..PersonConfig::default()
+            })
+            .collect();
+    }
+    let a = |n: &'static str| Some(n);
+    let inp = Inputs {
+        meetings: vec![
+            meeting(
+                "m1",
+                "2026-10-20T08:00:00Z",
+                &[
+                    (
+                        "Ann",
+                        a("ann@x.io"),
+                        "2026-10-20T08:00:00Z",
+                        "2026-10-20T09:00:00Z",
+                    ),
+                    (
+                        "Bob",
+                        a("BOB@x.io"),
+                        "2026-10-20T08:10:00Z",
+                        "2026-10-20T08:40:00Z",
+                    ),
+                    // A re-join.
+                    (
+                        "Bob",
+                        a("bob@x.io"),
+                        "2026-10-20T08:50:00Z",
+                        "2026-10-20T09:00:00Z",
+                    ),
+                    (
+                        "Ext",
+                        a("ext@y.io"),
+                        "2026-10-20T08:00:00Z",
+                        "2026-10-20T09:00:00Z",
+                    ),
+                ],
+            ),
+            // Across the daylight-saving change (Sunday 25 October).
+            meeting(
+                "m2",
+                "2026-10-24T23:30:00Z",
+                &[
+                    (
+                        "Ann",
+                        a("ann@x.io"),
+                        "2026-10-24T23:30:00Z",
+                        "2026-10-25T02:30:00Z",
+                    ),
+                    (
+                        "Cid",
+                        a("cid@x.io"),
+                        "2026-10-25T00:00:00Z",
+                        "2026-10-25T01:30:00Z",
+                    ),
+                ],
+            ),
+            // Across a week boundary (Sunday to Monday, local).
+            meeting(
+                "m3",
+                "2026-11-01T22:30:00Z",
+                &[
+                    (
+                        "Ann",
+                        a("ann@x.io"),
+                        "2026-11-01T22:30:00Z",
+                        "2026-11-01T23:30:00Z",
+                    ),
+                    ("Guest", None, "2026-11-01T22:30:00Z", "2026-11-01T23:30:00Z"),
+                ],
+            ),
+            meeting(
+                "m4",
+                "2026-11-03T09:00:00Z",
+                &[
+                    (
+                        "Bob",
+                        a("bob@x.io"),
+                        "2026-11-03T09:00:00Z",
+                        "2026-11-03T09:15:00Z",
+                    ),
+                    (
+                        "Cid",
+                        a("cid@x.io"),
+                        "2026-11-03T09:00:00Z",
+                        "2026-11-03T10:00:00Z",
+                    ),
+                    (
+                        "Ann",
+                        a("ann@x.io"),
+                        "2026-11-03T09:30:00Z",
+                        "2026-11-03T10:00:00Z",
+                    ),
+                ],
+            ),
+            // Long before the window (meeting load only).
+            meeting(
+                "m5",
+                "2026-06-01T09:00:00Z",
+                &[(
+                    "Ann",
+                    a("ann@x.io"),
+                    "2026-06-01T09:00:00Z",
+                    "2026-06-01T10:00:00Z",
+                )],
+            ),
+        ],
+        ..Inputs::default()
+    };
+    (inp, cfg)
+}
+
+/// One hand-made delta, from the records as they stand.
+type Step = Box<dyn Fn(&IncrementalSnapshot) -> Vec<Record>>;
+
+#[test]
+fn meeting_cache_follows_moves_attendees_rejoins_and_new_meetings() {
+    let now: Timestamp = "2026-11-05T12:00:00Z".parse().unwrap();
+    for people in [true, false] {
+        let (inp, cfg) = meeting_team(people);
+        let mut inc = IncrementalSnapshot::new(inp.clone(), cfg.clone());
+        assert_eq!(*inc.snapshot(now), compute(&inp, &cfg, now));
+        let by_id = |inc: &IncrementalSnapshot, id: &str| {
+            inc.inputs()
+                .meetings
+                .iter()
+                .find(|m| m.meta.source_id == id)
+                .cloned()
+                .unwrap()
+        };
+        let week = SignedDuration::from_hours(24 * 7);
+        let steps: Vec<(&str, Step)> = vec![
+            (
+                "moved to another week",
+                Box::new(move |inc| {
+                    let mut m = by_id(inc, "m1");
+                    m.start += week;
+                    for a in &mut m.attendance {
+                        a.join += week;
+                        a.leave += week;
+                    }
+                    vec![Record::Meeting(m)]
+                }),
+            ),
+            (
+                "attendee removed",
+                Box::new(move |inc| {
+                    let mut m = by_id(inc, "m4");
+                    m.attendance.retain(|a| a.name != "Cid");
+                    vec![Record::Meeting(m)]
+                }),
+            ),
+            (
+                "attendee added, re-join of another",
+                Box::new(move |inc| {
+                    let mut m = by_id(inc, "m4");
+                    let mut late = m.attendance[0].clone();
+                    late.join += SignedDuration::from_mins(30);
+                    late.leave += SignedDuration::from_mins(60);
+                    m.attendance.push(late);
+                    m.attendance.push(Attendance {
+                        name: "Dee".into(),
+                        email: Some("dee@z.io".into()),
+                        join: m.start,
+                        leave: m.start + SignedDuration::from_hours(3),
+                    });
+                    vec![Record::Meeting(m)]
+                }),
+            ),
+            (
+                "a new meeting across the DST change, twice in a delta",
+                Box::new(move |inc| {
+                    let mut m = by_id(inc, "m2");
+                    m.meta.source_id = "m2b".into();
+                    let first = m.clone();
+                    for a in &mut m.attendance {
+                        a.leave += SignedDuration::from_hours(8);
+                    }
+                    vec![Record::Meeting(first), Record::Meeting(m)]
+                }),
+            ),
+            (
+                "every attendance of a person gone",
+                Box::new(move |inc| {
+                    let mut m = by_id(inc, "m3");
+                    m.attendance.retain(|a| a.name != "Guest");
+                    let mut e = by_id(inc, "m1");
+                    e.attendance.retain(|a| a.name != "Ext");
+                    vec![Record::Meeting(m), Record::Meeting(e)]
+                }),
+            ),
+            (
+                "inverted and empty stretches",
+                Box::new(move |inc| {
+                    let mut m = by_id(inc, "m5");
+                    m.attendance[0].leave = m.attendance[0].join;
+                    let mut n = by_id(inc, "m4");
+                    n.attendance[0].leave = n.attendance[0].join - SignedDuration::from_mins(5);
+                    vec![Record::Meeting(m), Record::Meeting(n)]
+                }),
+            ),
+            (
+                "moved back",
+                Box::new(move |inc| {
+                    let mut m = by_id(inc, "m1");
+                    m.start -= week;
+                    for a in &mut m.attendance {
+                        a.join -= week;
+                        a.leave -= week;
+                    }
+                    vec![Record::Meeting(m)]
+                }),
+            ),
+        ];
+        for (what, step) in &steps {
+            let delta = step(&inc);
+            inc.apply(delta);
+            let expected = compute(inc.inputs(), &cfg, now);
+            assert_eq!(
+                *inc.snapshot(now),
+                expected,
+                "{what} (configured people: {people})"
+            );
+        }
+    }
 }

@@ -272,6 +272,49 @@ pub fn focus_days_from(
     out
 }
 
+/// A person-week with no meeting and no counted day (every figure zero).
+pub(crate) fn empty_week(person: &str, week: Date) -> PersonWeek {
+    PersonWeek {
+        person: person.to_string(),
+        week_start: week,
+        work_days: 0,
+        work_hours: 0.0,
+        meeting_hours: 0.0,
+        meetings: 0,
+        meeting_ids: Vec::new(),
+        meeting_hours_in_work_hours: 0.0,
+        focus_hours: 0.0,
+        fragmented_hours: 0.0,
+        fragmenting_meetings: 0,
+        fragmenting_meeting_ids: Vec::new(),
+    }
+}
+
+/// Sets the figures of `row` that add up its counted work days (`days`, in
+/// date order): work days and hours, busy hours in work hours, focus and
+/// fragmented hours (summed in date order from zero), and the distinct
+/// fragmenting meetings.
+pub(crate) fn fill_days<'d>(row: &mut PersonWeek, days: impl IntoIterator<Item = &'d FocusDay>) {
+    row.work_days = 0;
+    row.work_hours = 0.0;
+    row.meeting_hours_in_work_hours = 0.0;
+    row.focus_hours = 0.0;
+    row.fragmented_hours = 0.0;
+    let mut fragmenting: Vec<&str> = Vec::new();
+    for d in days {
+        row.work_days += 1;
+        row.work_hours += d.work_hours;
+        row.meeting_hours_in_work_hours += d.meeting_hours;
+        row.focus_hours += d.focus_hours;
+        row.fragmented_hours += d.fragmented_hours;
+        fragmenting.extend(d.fragmenting_meeting_ids.iter().map(String::as_str));
+    }
+    fragmenting.sort_unstable();
+    fragmenting.dedup();
+    row.fragmenting_meetings = fragmenting.len();
+    row.fragmenting_meeting_ids = fragmenting.into_iter().map(str::to_string).collect();
+}
+
 /// Meeting load and focus time per person-week, sorted by person then week:
 /// the weeks with counted work days or meetings inside `window` (up to
 /// `now`). Meeting hours cover all attendance that week inside the window;
@@ -301,20 +344,7 @@ pub fn person_weeks_from(
     let roster = roster(stretches, people);
     let clipped = Window::new(window.start, window.end.min(now));
     let mut rows: BTreeMap<(String, Date), PersonWeek> = BTreeMap::new();
-    let empty = |person: &str, week: Date| PersonWeek {
-        person: person.to_string(),
-        week_start: week,
-        work_days: 0,
-        work_hours: 0.0,
-        meeting_hours: 0.0,
-        meetings: 0,
-        meeting_ids: Vec::new(),
-        meeting_hours_in_work_hours: 0.0,
-        focus_hours: 0.0,
-        fragmented_hours: 0.0,
-        fragmenting_meetings: 0,
-        fragmenting_meeting_ids: Vec::new(),
-    };
+    let empty = empty_week;
     for m in load_from(stretches, &cal.tz, Some(&clipped)) {
         if !roster.contains(&m.person) {
             continue;
@@ -326,26 +356,15 @@ pub fn person_weeks_from(
         row.meetings = m.meetings;
         row.meeting_ids = m.meeting_ids;
     }
-    let mut fragmenting: BTreeMap<(String, Date), BTreeSet<String>> = BTreeMap::new();
-    for d in focus_days_from(stretches, cal, people, window, now, params) {
-        let week = monday_of(d.date);
-        let row = rows
-            .entry((d.person.clone(), week))
-            .or_insert_with(|| empty(&d.person, week));
-        row.work_days += 1;
-        row.work_hours += d.work_hours;
-        row.meeting_hours_in_work_hours += d.meeting_hours;
-        row.focus_hours += d.focus_hours;
-        row.fragmented_hours += d.fragmented_hours;
-        fragmenting
-            .entry((d.person, week))
-            .or_default()
-            .extend(d.fragmenting_meeting_ids);
-    }
-    for (k, ids) in fragmenting {
-        if let Some(row) = rows.get_mut(&k) {
-            row.fragmenting_meetings = ids.len();
-            row.fragmenting_meeting_ids = ids.into_iter().collect();
+    let days = focus_days_from(stretches, cal, people, window, now, params);
+    // Days come sorted by person then date: each week of a person is a run.
+    for run in days.chunk_by(|a, b| a.person == b.person && monday_of(a.date) == monday_of(b.date)) {
+        if let Some(first) = run.first() {
+            let week = monday_of(first.date);
+            let row = rows
+                .entry((first.person.clone(), week))
+                .or_insert_with(|| empty(&first.person, week));
+            fill_days(row, run);
         }
     }
     rows.into_values().collect()

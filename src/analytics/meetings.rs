@@ -59,6 +59,13 @@ pub fn person_key(a: &Attendance) -> String {
     person_key_ref(a).into_owned()
 }
 
+/// The person of an attendance: `named` (the cockpit name of a configured
+/// person) when given, else [`person_key`] (borrowed when possible). What
+/// [`stretches_by_person_with`] groups by.
+pub(crate) fn person_of<'s>(a: &'s Attendance, named: Option<&'s str>) -> Cow<'s, str> {
+    named.map_or_else(|| person_key_ref(a), Cow::Borrowed)
+}
+
 /// [`person_key`] without allocating when the email is already lower case.
 fn person_key_ref(a: &Attendance) -> Cow<'_, str> {
     match a.email.as_deref().filter(|e| !e.is_empty()) {
@@ -97,7 +104,7 @@ pub fn stretches_by_person_with<'a, 'n>(
     for m in meetings {
         for a in m.attendance.iter().filter(|a| a.leave > a.join) {
             let st = (a.join, a.leave, m.meta.source_id.as_str());
-            let key = who(a).map_or_else(|| person_key_ref(a), Cow::Borrowed);
+            let key = person_of(a, who(a));
             match out.get_mut(key.as_ref()) {
                 Some(v) => v.push(st),
                 None => {
@@ -176,6 +183,51 @@ fn load(meetings: &[Meeting], tz: &TimeZone, clip: Option<&Window>) -> Vec<Meeti
 /// One person-week while grouping: attendance intervals and meeting ids.
 type WeekSlot<'a> = (Vec<(Timestamp, Timestamp)>, Vec<&'a str>);
 
+/// Calls `f(week, start, end)` for each piece of `[start, end)` split at
+/// week boundaries (team-local Monday 00:00), in order; nothing when
+/// `end <= start`.
+pub(crate) fn split_weeks(
+    start: Timestamp,
+    end: Timestamp,
+    tz: &TimeZone,
+    mut f: impl FnMut(Date, Timestamp, Timestamp),
+) {
+    let mut s = start;
+    while s < end {
+        let week = week_start(s, tz);
+        let next = week
+            .checked_add(7.days())
+            .ok()
+            .and_then(|d| start_of_day(d, tz))
+            .filter(|n| *n > s)
+            .unwrap_or(end);
+        let e = end.min(next);
+        f(week, s, e);
+        s = e;
+    }
+}
+
+/// Meeting hours of one person-week: the length of the union of its
+/// pieces (`pieces` sorted), in decimal hours.
+pub(crate) fn week_hours(pieces: &[(Timestamp, Timestamp)]) -> f64 {
+    let mut total = SignedDuration::ZERO;
+    let mut current: Option<(Timestamp, Timestamp)> = None;
+    for &(s, e) in pieces.iter().filter(|(s, e)| e > s) {
+        current = match current {
+            Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
+            Some((cs, ce)) => {
+                total += ce.duration_since(cs);
+                Some((s, e))
+            }
+            None => Some((s, e)),
+        };
+    }
+    if let Some((cs, ce)) = current {
+        total += ce.duration_since(cs);
+    }
+    total.as_secs_f64() / 3600.0
+}
+
 /// [`meeting_load`] (`clip` `None`) or [`meeting_load_in`] over stretches
 /// already grouped by person (see [`stretches_by_person_with`]).
 pub fn load_from(
@@ -188,32 +240,23 @@ pub fn load_from(
         // Week → (intervals, meeting ids); weeks ascending, like the rows.
         let mut weeks: BTreeMap<Date, WeekSlot<'_>> = BTreeMap::new();
         for &(start, end, meeting) in list {
-            let (mut s, end) = match clip {
+            let (s, end) = match clip {
                 Some(w) => (start.max(w.start), end.min(w.end)),
                 None => (start, end),
             };
-            // Split at week boundaries (team-local Monday 00:00).
-            while s < end {
-                let week = week_start(s, tz);
-                let next = week
-                    .checked_add(7.days())
-                    .ok()
-                    .and_then(|d| start_of_day(d, tz))
-                    .filter(|n| *n > s)
-                    .unwrap_or(end);
-                let e = end.min(next);
+            split_weeks(s, end, tz, |week, s, e| {
                 let slot = weeks.entry(week).or_default();
                 slot.0.push((s, e));
                 slot.1.push(meeting);
-                s = e;
-            }
+            });
         }
-        for (week, (v, mut ids)) in weeks {
+        for (week, (mut v, mut ids)) in weeks {
+            v.sort_unstable();
             ids.sort_unstable();
             ids.dedup();
             let meeting_ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
             out.push(MeetingWeek {
-                meeting_hours: union_length(v).as_secs_f64() / 3600.0,
+                meeting_hours: week_hours(&v),
                 meetings: meeting_ids.len(),
                 person: person.clone(),
                 week_start: week,

@@ -407,44 +407,58 @@ pub fn week_pulses(weeks: &[PersonWeek], min: usize) -> Vec<WeekPulse> {
     by_week
         .into_iter()
         .map(|(week_start, rows)| {
-            let parts = |f: fn(&PersonWeek) -> f64| -> Vec<PersonValue> {
-                rows.iter()
-                    .map(|r| PersonValue {
-                        person: r.person.clone(),
-                        value: f(r),
-                    })
-                    .collect()
-            };
             let mut ids: Vec<&str> = rows
                 .iter()
                 .flat_map(|r| r.meeting_ids.iter().map(String::as_str))
                 .collect();
             ids.sort_unstable();
             ids.dedup();
-            let with_ids = |mut f: Figure| {
-                if f.withheld.is_none() {
-                    f.items = ids.iter().map(|s| (*s).to_string()).collect();
-                }
-                f
-            };
-            let meeting = parts(|r| r.meeting_hours);
-            let focus = parts(|r| r.focus_hours);
-            WeekPulse {
-                week_start,
-                meeting_hours_total: with_ids(aggregate(&meeting, Aggregation::Sum, "hours", min)),
-                meeting_hours_mean: with_ids(aggregate(&meeting, Aggregation::Mean, "hours", min)),
-                meetings_mean: aggregate(&parts(|r| r.meetings as f64), Aggregation::Mean, "meetings", min),
-                focus_hours_total: aggregate(&focus, Aggregation::Sum, "hours", min),
-                focus_hours_mean: aggregate(&focus, Aggregation::Mean, "hours", min),
-                fragmenting_meetings_mean: aggregate(
-                    &parts(|r| r.fragmenting_meetings as f64),
-                    Aggregation::Mean,
-                    "meetings",
-                    min,
-                ),
-            }
+            week_pulse(week_start, &rows, min, || {
+                ids.iter().map(|s| (*s).to_string()).collect()
+            })
         })
         .collect()
+}
+
+/// One week of [`week_pulses`]: `rows` are the week's person-weeks in
+/// order; `items` gives the distinct meeting ids of their rows, sorted
+/// (called once per figure shown with them).
+pub(crate) fn week_pulse(
+    week_start: Date,
+    rows: &[&PersonWeek],
+    min: usize,
+    mut items: impl FnMut() -> Vec<String>,
+) -> WeekPulse {
+    let parts = |f: fn(&PersonWeek) -> f64| -> Vec<PersonValue> {
+        rows.iter()
+            .map(|r| PersonValue {
+                person: r.person.clone(),
+                value: f(r),
+            })
+            .collect()
+    };
+    let mut with_ids = |mut f: Figure| {
+        if f.withheld.is_none() {
+            f.items = items();
+        }
+        f
+    };
+    let meeting = parts(|r| r.meeting_hours);
+    let focus = parts(|r| r.focus_hours);
+    WeekPulse {
+        week_start,
+        meeting_hours_total: with_ids(aggregate(&meeting, Aggregation::Sum, "hours", min)),
+        meeting_hours_mean: with_ids(aggregate(&meeting, Aggregation::Mean, "hours", min)),
+        meetings_mean: aggregate(&parts(|r| r.meetings as f64), Aggregation::Mean, "meetings", min),
+        focus_hours_total: aggregate(&focus, Aggregation::Sum, "hours", min),
+        focus_hours_mean: aggregate(&focus, Aggregation::Mean, "hours", min),
+        fragmenting_meetings_mean: aggregate(
+            &parts(|r| r.fragmenting_meetings as f64),
+            Aggregation::Mean,
+            "meetings",
+            min,
+        ),
+    }
 }
 
 /// One area's part of [`pulse`] (`min`: the smallest group shown).

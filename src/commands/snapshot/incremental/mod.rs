@@ -41,7 +41,6 @@ pub(crate) use issues::issue_family;
 /// One changed record: its position in its list of [`Inputs`] and the
 /// version it replaced (`None` when it is new).
 #[derive(Debug, Clone)]
-#[allow(dead_code, reason = "read by the family caches as they become incremental")]
 pub(crate) struct Change<T> {
     /// Position of the new version in its list of [`Inputs`].
     pub(crate) at: usize,
@@ -271,7 +270,11 @@ impl IncrementalSnapshot {
                 if stale.meetings {
                     caches.meetings.update(inp, &cx, &delta, &mut snap);
                 }
-                if stale.decisions {
+                // Decisions read meetings only through transcripts naming
+                // them: unchanged when no transcript changed or names a
+                // changed meeting.
+                if stale.decisions && (!delta.transcripts.is_empty() || meetings::feed_decisions(inp, &delta))
+                {
                     snap.decisions = decision_figures(inp, &cx);
                 }
                 // The caches keep their own parts of the pulse.
