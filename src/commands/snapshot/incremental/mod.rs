@@ -248,6 +248,8 @@ impl IncrementalSnapshot {
     pub fn set_config(&mut self, cfg: Config) {
         self.cfg = cfg;
         self.stale = Stale::ALL;
+        // The caches were built under the old configuration.
+        self.caches = None;
     }
 
     /// The snapshot as of `now`: the stale families brought up to date
@@ -258,7 +260,7 @@ impl IncrementalSnapshot {
         let stale = std::mem::take(&mut self.stale);
         let delta = std::mem::take(&mut self.delta);
         let snap = match (self.last.take(), self.caches.as_mut()) {
-            (Some(mut snap), Some(caches)) if snap.as_of == now && stale != Stale::ALL => {
+            (Some(mut snap), Some(caches)) if snap.as_of == now => {
                 let inp = &self.inputs;
                 let cx = Context::new(inp, &self.cfg, now);
                 if stale.issues {
