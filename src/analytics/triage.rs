@@ -208,9 +208,15 @@ impl<'a> TriageCx<'a> {
     /// The triage row of `item`, open in the active sprint `h`, or `None`
     /// when no reason puts it at risk (definitions in the module doc).
     pub(crate) fn item(&self, h: &SprintHealth, item: &WorkItem) -> Option<TriageItem> {
+        self.item_of(h, &IssueHistory::new(item, self.fields, self.statuses))
+    }
+
+    /// [`TriageCx::item`] from the issue's history already built (with the
+    /// same fields and status map).
+    pub(crate) fn item_of(&self, h: &SprintHealth, hist: &IssueHistory<'_>) -> Option<TriageItem> {
+        let item = hist.item;
         let (as_of, params) = (self.as_of, self.params);
         let idle = SignedDuration::from_secs_f64(params.idle_days.max(0.0) * 86_400.0);
-        let hist = IssueHistory::new(item, self.fields, self.statuses);
         let state = hist.at(as_of);
         let last = hist.last_activity(as_of);
         let idle_days = (as_of - last).as_secs_f64().max(0.0) / 86_400.0;
@@ -324,6 +330,42 @@ pub fn triage_with(
                 .iter()
                 .filter_map(|r| by_key.get(r.key.as_str()))
                 .filter_map(|item| cx.item(h, item))
+                .collect();
+            items.sort_by(|a, b| a.key.cmp(&b.key));
+            SprintTriage {
+                sprint_id: h.id,
+                name: h.name.clone(),
+                board_id: h.board_id,
+                open_issues: h.remaining.len(),
+                items,
+            }
+        })
+        .collect();
+    TriageReport {
+        as_of,
+        params: *params,
+        sprints,
+    }
+}
+
+/// [`triage_with`] reading the issues' histories from `histories` (every
+/// issue by key, the last one of a key winning, built with `statuses`).
+pub(crate) fn triage_of(
+    inp: &TriageInputs<'_>,
+    statuses: &StatusMap,
+    histories: &FxHashMap<&str, &IssueHistory<'_>>,
+    as_of: Timestamp,
+    params: &TriageParams,
+) -> TriageReport {
+    let cx = TriageCx::new(inp, statuses, as_of, params);
+    let sprints = active_sprints(inp.health)
+        .into_iter()
+        .map(|h| {
+            let mut items: Vec<TriageItem> = h
+                .remaining
+                .iter()
+                .filter_map(|r| histories.get(r.key.as_str()))
+                .filter_map(|hist| cx.item_of(h, hist))
                 .collect();
             items.sort_by(|a, b| a.key.cmp(&b.key));
             SprintTriage {

@@ -21,7 +21,7 @@ use crate::analytics::focus::{FocusParams, PersonWeek, person_weeks_from};
 use crate::analytics::knowledge::{AreaKnowledge, KnowledgeParams, knowledge};
 use crate::analytics::meetings;
 use crate::analytics::meetings::{MeetingWeek, StretchRef};
-use crate::analytics::pulse::{PulseParams, area_pulse, flow_pulse, pulse, week_pulses};
+use crate::analytics::pulse::{Pulse, PulseParams, area_pulse, flow_pulse, pulse, week_pulses};
 use crate::analytics::sprint::{JiraFields, SprintHealth, SprintOptions};
 use crate::analytics::triage::TriageReport;
 use crate::analytics::velocity::{SprintVelocity, VelocityRow};
@@ -193,7 +193,7 @@ impl Context {
 /// triage (computed by the issue family's cache builder, see
 /// `incremental/issues.rs`, so the full and incremental paths share it).
 pub(crate) fn issue_figures(inp: &Inputs, cx: &Context) -> IssueFigures {
-    incremental::issue_family(inp, cx).1
+    incremental::issue_family(inp, cx, false).1
 }
 
 /// The flow options of a computation.
@@ -212,7 +212,10 @@ pub(crate) fn knowledge_params(cx: &Context) -> KnowledgeParams {
     }
 }
 
-/// Pull-request flow and knowledge coverage.
+/// Pull-request flow and knowledge coverage, from scratch ([`compute`]
+/// computes the two on different threads; the flow cache's tests compare
+/// with this).
+#[cfg(test)]
 pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
     let flow_metrics = flow(
         &inp.prs,
@@ -412,21 +415,72 @@ pub(crate) fn assemble(
 /// pull-request, meeting and decision figures (the families share no state).
 pub fn compute(inp: &Inputs, cfg: &Config, now: Timestamp) -> Snapshot {
     let cx = Context::new(inp, cfg, now);
-    let (issues, (flows, meets, found)) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
-            (
-                flow_figures(inp, &cx),
-                meeting_figures(inp, &cx),
-                decision_figures(inp, &cx),
-            )
+    let min = MIN_GROUP_SIZE.max(1);
+    // The two threads carry about the same work: issues and knowledge here;
+    // flow, meetings, their pulse parts and decisions on the other.
+    let ((issues, areas), (flow_metrics, flow_part, meets, week_parts, found)) =
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let flow_metrics = flow(
+                    &inp.prs,
+                    &inp.reviews,
+                    &inp.commits,
+                    &cx.window,
+                    cx.now,
+                    &cx.dir,
+                    &flow_params(&cx),
+                );
+                let flow_part = flow_pulse(&flow_metrics, min);
+                let meets = meeting_figures(inp, &cx);
+                let week_parts = week_pulses(&meets.person_weeks, min);
+                (
+                    flow_metrics,
+                    flow_part,
+                    meets,
+                    week_parts,
+                    decision_figures(inp, &cx),
+                )
+            });
+            let issues = issue_figures(inp, &cx);
+            let areas = knowledge(
+                &inp.commits,
+                &inp.reviews,
+                &inp.prs,
+                &cx.window,
+                cx.now,
+                &cx.dir,
+                &knowledge_params(&cx),
+            );
+            match other.join() {
+                Ok(rest) => ((issues, areas), rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         });
-        let issues = issue_figures(inp, &cx);
-        match other.join() {
-            Ok(rest) => (issues, rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+    let mut s = Snapshot {
+        site: cfg.site.clone(),
+        team: cfg.team.name.clone(),
+        time_zone: cfg.team.time_zone.clone(),
+        as_of: now,
+        decisions: found,
+        ..Snapshot::default()
+    };
+    // The pulse from its parts, as `pulse` assembles it.
+    s.pulse = Some(Pulse {
+        min_group_size: min,
+        flow: flow_part,
+        weeks: week_parts,
+        areas: areas.iter().map(|a| area_pulse(a, min)).collect(),
+        extra: Vec::new(),
     });
-    assemble(inp, cfg, now, issues, flows, meets, found)
+    issues.put(&mut s);
+    FlowFigures {
+        flow: flow_metrics,
+        knowledge: areas,
+    }
+    .put(&mut s);
+    meets.put(&mut s);
+    finish(&mut s, inp, PulseParts::NONE);
+    s
 }
 
 /// Computes the snapshot as of `now` from the store and stores it sealed:

@@ -38,7 +38,7 @@ use crate::analytics::burndown::burndown;
 use crate::analytics::docs::docs_with;
 use crate::analytics::sprint::patch::patch_sprint_health;
 use crate::analytics::sprint::{IssueHistory, SprintHealth, StatusMap, sprint_health_of};
-use crate::analytics::triage::{TriageCx, TriageInputs, TriageParams, patch_triage, triage_with};
+use crate::analytics::triage::{TriageCx, TriageInputs, TriageParams, patch_triage, triage_of};
 use crate::analytics::velocity;
 use crate::analytics::workload::{Capacity, LoadPart, load_part, workload_from};
 use crate::commands::snapshot::{Context, Inputs, IssueFigures};
@@ -114,8 +114,9 @@ fn by_last_key<'h, 'a>(histories: &'h [IssueHistory<'a>]) -> FxHashMap<&'a str, 
     histories.iter().map(|h| (h.item.key.as_str(), h)).collect()
 }
 
-/// The issue family computed from scratch, and its cache.
-pub(crate) fn issue_family(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigures) {
+/// The issue family computed from scratch, and its cache (without its
+/// key and link indices unless `keep`: a one-off computation drops it).
+pub(crate) fn issue_family(inp: &Inputs, cx: &Context, keep: bool) -> (IssueCache, IssueFigures) {
     let (now, since, opts) = (cx.now, cx.since, &cx.opts);
     // Every issue's changelog indexed once, shared by every figure.
     let statuses = StatusMap::from_items(&inp.items);
@@ -140,8 +141,10 @@ pub(crate) fn issue_family(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigu
     let mut jira = BTreeMap::new();
     let mut linked_by: FxHashMap<String, FxHashSet<String>> = FxHashMap::default();
     for h in ordered {
-        for other in linked_keys(h.item, &bopts) {
-            linked_by.entry(other).or_default().insert(h.item.key.clone());
+        if keep {
+            for other in linked_keys(h.item, &bopts) {
+                linked_by.entry(other).or_default().insert(h.item.key.clone());
+            }
         }
         let found = jira_blockers(h, &all, now, &bopts);
         if !found.is_empty() {
@@ -162,12 +165,13 @@ pub(crate) fn issue_family(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigu
         since,
         &bopts,
     );
-    let triage = triage_with(
+    let triage = triage_of(
         &TriageInputs {
             blockers: Some(&blocked),
             ..triage_inputs(inp, cx, &health)
         },
         &statuses,
+        &all,
         now,
         &TriageParams::default(),
     );
@@ -195,7 +199,11 @@ pub(crate) fn issue_family(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigu
         triage,
     };
     let cache = IssueCache {
-        by_key: index_keys(&inp.items),
+        by_key: if keep {
+            index_keys(&inp.items)
+        } else {
+            FxHashMap::default()
+        },
         statuses,
         load_sprint,
         load,
@@ -227,12 +235,12 @@ fn index_add(by_key: &mut FxHashMap<String, Vec<usize>>, key: &str, at: usize) {
 impl IssueCache {
     /// The family computed from scratch, and its cache.
     pub(crate) fn build(inp: &Inputs, cx: &Context) -> (IssueCache, IssueFigures) {
-        issue_family(inp, cx)
+        issue_family(inp, cx, true)
     }
 
     /// Everything from scratch (cache included).
     fn rebuild(&mut self, inp: &Inputs, cx: &Context, snap: &mut Snapshot) {
-        let (cache, figures) = issue_family(inp, cx);
+        let (cache, figures) = issue_family(inp, cx, true);
         *self = cache;
         figures.put(snap);
     }
