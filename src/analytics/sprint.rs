@@ -578,6 +578,33 @@ fn completed_list(events: &[SprintEvent]) -> Vec<IssuePoints> {
     done.into_values().collect()
 }
 
+/// The ledger of sprint `s` (effective `(state, start, close)` at `as_of`)
+/// over the issues `members` lists for it.
+fn sprint_ledger(
+    s: &Sprint,
+    sprints: &[Sprint],
+    (state, start, close): (SprintState, Timestamp, Timestamp),
+    as_of: Timestamp,
+    members: &BTreeMap<u64, Vec<&IssueHistory<'_>>>,
+    opts: &SprintOptions,
+) -> Ledger {
+    // Later sprints: any other sprint that starts after this one or has not
+    // started yet.
+    let later: BTreeSet<u64> = sprints
+        .iter()
+        .filter(|o| o.id != s.id && o.start.is_none_or(|t| t > start))
+        .map(|o| o.id)
+        .collect();
+    let span = Span {
+        state,
+        start,
+        close,
+        as_of,
+    };
+    let issues = members.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+    ledger(s, span, issues, &later, opts)
+}
+
 /// The count-once rule for one ledger, sprints taken by close: an issue
 /// already counted by an earlier-closing sprint (in `counted`, issue id →
 /// sprint id) turns its completion here into `completed_again`.
@@ -640,21 +667,14 @@ pub fn sprint_health_of(
         let Some((state, start, close)) = effective(s, as_of) else {
             continue;
         };
-        // Later sprints: any other sprint that starts after this one or has
-        // not started yet.
-        let later: BTreeSet<u64> = sprints
-            .iter()
-            .filter(|o| o.id != s.id && o.start.is_none_or(|t| t > start))
-            .map(|o| o.id)
-            .collect();
-        let span = Span {
-            state,
-            start,
-            close,
+        ledgers.push(sprint_ledger(
+            s,
+            sprints,
+            (state, start, close),
             as_of,
-        };
-        let issues = members.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
-        ledgers.push(ledger(s, span, issues, &later, opts));
+            &members,
+            opts,
+        ));
     }
     // Count once: walk the sprints by close; an issue completed in an
     // earlier-closing sprint turns a later completion into `completed_again`.

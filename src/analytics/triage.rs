@@ -321,31 +321,15 @@ pub fn triage_with(
     params: &TriageParams,
 ) -> TriageReport {
     let by_key: FxHashMap<&str, &WorkItem> = inp.items.iter().map(|i| (i.key.as_str(), i)).collect();
-    let cx = TriageCx::new(inp, statuses, as_of, params);
-    let sprints = active_sprints(inp.health)
+    // Histories of the issues open in the active sprints only.
+    let histories: Vec<IssueHistory<'_>> = active_sprints(inp.health)
         .into_iter()
-        .map(|h| {
-            let mut items: Vec<TriageItem> = h
-                .remaining
-                .iter()
-                .filter_map(|r| by_key.get(r.key.as_str()))
-                .filter_map(|item| cx.item(h, item))
-                .collect();
-            items.sort_by(|a, b| a.key.cmp(&b.key));
-            SprintTriage {
-                sprint_id: h.id,
-                name: h.name.clone(),
-                board_id: h.board_id,
-                open_issues: h.remaining.len(),
-                items,
-            }
-        })
+        .flat_map(|h| h.remaining.iter())
+        .filter_map(|r| by_key.get(r.key.as_str()))
+        .map(|item| IssueHistory::new(item, inp.fields, statuses))
         .collect();
-    TriageReport {
-        as_of,
-        params: *params,
-        sprints,
-    }
+    let by_key = histories.iter().map(|h| (h.item.key.as_str(), h)).collect();
+    triage_of(inp, statuses, &by_key, as_of, params)
 }
 
 /// [`triage_with`] reading the issues' histories from `histories` (every

@@ -253,21 +253,5 @@ pub(crate) fn sprint_velocity_recycled(
 
 /// The Sprint tab's shape of velocity rows (same order, same figures).
 pub fn sprint_velocity(rows: Vec<VelocityRow>) -> Vec<SprintVelocity> {
-    rows.into_iter()
-        .map(|r| SprintVelocity {
-            id: r.id,
-            board_id: r.board_id,
-            name: r.name,
-            state: r.state,
-            start: Some(r.start),
-            close: Some(r.close),
-            planned_points: r.committed_points,
-            completed_points: r.completed_points,
-            say_do_ratio: r.say_do_ratio,
-            unestimated_issues: r.unestimated_issues,
-            rolling_mean_3: r.rolling_mean_3_points,
-            completed_keys: r.completed_keys,
-            planned_keys: r.committed_keys,
-        })
-        .collect()
+    sprint_velocity_recycled(&rows, Vec::new())
 }

@@ -13,14 +13,14 @@
 //! Owns: that merge. Must not: define any figure (they are in the parent).
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use rustc_hash::FxHashSet;
 
 use super::{
-    IssueHistory, IssuePoints, Ledger, Span, SprintHealth, SprintOptions, completed_list, count_once,
-    effective, event_sums, ledger, risk, sum,
+    IssueHistory, IssuePoints, Ledger, SprintHealth, SprintOptions, completed_list, count_once, effective,
+    event_sums, risk, sprint_ledger, sum,
 };
 use crate::analytics::calendar::Calendar;
 use crate::model::{Sprint, SprintState};
@@ -99,19 +99,14 @@ pub(crate) fn patch_sprint_health(
         if health[slot].state != state || health[slot].start != start || health[slot].evaluated_at != close {
             return false;
         }
-        let later: BTreeSet<u64> = sprints
-            .iter()
-            .filter(|o| o.id != s.id && o.start.is_none_or(|t| t > start))
-            .map(|o| o.id)
-            .collect();
-        let span = Span {
-            state,
-            start,
-            close,
+        partial.push(sprint_ledger(
+            s,
+            sprints,
+            (state, start, close),
             as_of,
-        };
-        let issues = members.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
-        partial.push(ledger(s, span, issues, &later, opts));
+            &members,
+            opts,
+        ));
     }
     if started != health.len() {
         return false;

@@ -217,7 +217,15 @@ pub(crate) fn knowledge_params(cx: &Context) -> KnowledgeParams {
 /// with this).
 #[cfg(test)]
 pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
-    let flow_metrics = flow(
+    FlowFigures {
+        flow: flow_of(inp, cx),
+        knowledge: knowledge_of(inp, cx),
+    }
+}
+
+/// Pull-request flow over the window.
+fn flow_of(inp: &Inputs, cx: &Context) -> FlowMetrics {
+    flow(
         &inp.prs,
         &inp.reviews,
         &inp.commits,
@@ -225,8 +233,12 @@ pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
         cx.now,
         &cx.dir,
         &flow_params(cx),
-    );
-    let areas = knowledge(
+    )
+}
+
+/// Knowledge coverage per area over the window.
+fn knowledge_of(inp: &Inputs, cx: &Context) -> Vec<AreaKnowledge> {
+    knowledge(
         &inp.commits,
         &inp.reviews,
         &inp.prs,
@@ -234,11 +246,7 @@ pub(crate) fn flow_figures(inp: &Inputs, cx: &Context) -> FlowFigures {
         cx.now,
         &cx.dir,
         &knowledge_params(cx),
-    );
-    FlowFigures {
-        flow: flow_metrics,
-        knowledge: areas,
-    }
+    )
 }
 
 /// Meeting load, focus time and fragmentation.
@@ -421,15 +429,7 @@ pub fn compute(inp: &Inputs, cfg: &Config, now: Timestamp) -> Snapshot {
     let ((issues, areas), (flow_metrics, flow_part, meets, week_parts, found)) =
         std::thread::scope(|scope| {
             let other = scope.spawn(|| {
-                let flow_metrics = flow(
-                    &inp.prs,
-                    &inp.reviews,
-                    &inp.commits,
-                    &cx.window,
-                    cx.now,
-                    &cx.dir,
-                    &flow_params(&cx),
-                );
+                let flow_metrics = flow_of(inp, &cx);
                 let flow_part = flow_pulse(&flow_metrics, min);
                 let meets = meeting_figures(inp, &cx);
                 let week_parts = week_pulses(&meets.person_weeks, min);
@@ -442,15 +442,7 @@ pub fn compute(inp: &Inputs, cfg: &Config, now: Timestamp) -> Snapshot {
                 )
             });
             let issues = issue_figures(inp, &cx);
-            let areas = knowledge(
-                &inp.commits,
-                &inp.reviews,
-                &inp.prs,
-                &cx.window,
-                cx.now,
-                &cx.dir,
-                &knowledge_params(&cx),
-            );
+            let areas = knowledge_of(inp, &cx);
             match other.join() {
                 Ok(rest) => ((issues, areas), rest),
                 Err(panic) => std::panic::resume_unwind(panic),
