@@ -18,10 +18,8 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use rustc_hash::FxHashSet;
 
-use super::{
-    IssueHistory, IssuePoints, Ledger, SprintHealth, SprintOptions, completed_list, count_once, effective,
-    event_sums, risk, sprint_ledger, sum,
-};
+use super::ledger::{Ledger, completed_list, count_once, effective, event_sums, sprint_ledger, sum};
+use super::{IssueHistory, IssuePoints, SprintHealth, SprintOptions, risk};
 use crate::analytics::calendar::Calendar;
 use crate::model::{Sprint, SprintState};
 
